@@ -1,0 +1,39 @@
+"""xortorch: the UvA "Introduction to PyTorch" tutorial as plain functions over NumPy.
+
+>>> import xortorch
+>>> X, y = xortorch.make_data(2500, seed=1)
+>>> model = xortorch.train(X, y, seed=1)
+>>> X_test, y_test = xortorch.make_data(500, seed=2)
+>>> xortorch.evaluate(model, X_test, y_test) >= 0.99
+True
+"""
+
+from ._bench import bench
+from ._data import XORDataset, make_data
+from ._io import load_model, save_model
+from ._model import SimpleClassifier, to_module
+from ._plot import plot_decision_boundary, plot_samples
+from ._predict import evaluate, predict, predict_grid
+from ._train import sweep, train
+from ._validation import MAX_GRID_POINTS, MAX_POINTS
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MAX_GRID_POINTS",
+    "MAX_POINTS",
+    "SimpleClassifier",
+    "XORDataset",
+    "bench",
+    "evaluate",
+    "load_model",
+    "make_data",
+    "plot_decision_boundary",
+    "plot_samples",
+    "predict",
+    "predict_grid",
+    "save_model",
+    "sweep",
+    "to_module",
+    "train",
+]

@@ -1,0 +1,143 @@
+"""Argument checks shared by every public function.
+
+Each check raises ``TypeError`` (wrong kind of value) or ``ValueError`` (right
+kind, wrong value) with a message that names the argument and what it got, so
+the R side can pass the message on unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import secrets
+from typing import Any
+
+import numpy as np
+import torch
+
+#: Largest number of points that ``make_data``, ``train`` and friends accept.
+#: 50 million points are 400 MB of float32 inputs; past that a clear error beats
+#: a machine that starts swapping.
+MAX_POINTS = 50_000_000
+
+#: Largest number of cells ``predict_grid`` evaluates (400 MB of float32 output).
+MAX_GRID_POINTS = 100_000_000
+
+#: Seeds are non-negative and below 2**63 so they fit an int64 everywhere.
+MAX_SEED = 2**63 - 1
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(value: Any, name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise naming ``name``."""
+    if not _is_int(value):
+        raise TypeError(f"`{name}` must be an integer, not {value!r}.")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}, not {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"`{name}` must be at most {maximum:,}, not {value:,}.")
+    return value
+
+
+def check_number(value: Any, name: str, *, positive: bool = True, allow_zero: bool = False) -> float:
+    """Return ``value`` as a finite float (> 0, or >= 0 with ``allow_zero``)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"`{name}` must be a number, not {value!r}.")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"`{name}` must be finite, not {value}.")
+    if positive and (value < 0 or (value == 0 and not allow_zero)):
+        kind = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"`{name}` must be a {kind} number, not {value:g}.")
+    return value
+
+
+def resolve_seed(seed: Any) -> int:
+    """Resolve ``seed`` once: ``None`` draws a fresh one from the OS."""
+    if seed is None:
+        return secrets.randbits(63)
+    return check_int(seed, "seed", minimum=0, maximum=MAX_SEED)
+
+
+def check_X(X: Any, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a C-contiguous float32 array of shape (n, 2).
+
+    Arrays from R arrive read-only and in Fortran order; the copy here is the
+    one place the Python side converts them.
+    """
+    if isinstance(X, torch.Tensor):
+        X = X.detach().cpu().numpy()
+    try:
+        arr = np.asarray(X)
+    except Exception as err:  # ragged lists and the like
+        raise TypeError(f"`{name}` must be a numeric array of shape (n, 2): {err}") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"`{name}` must be a numeric array of shape (n, 2), not dtype {arr.dtype}.")
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"`{name}` must have shape (n, 2), not {arr.shape}.")
+    if arr.shape[0] == 0:
+        raise ValueError(f"`{name}` is empty: it needs at least one row.")
+    if arr.shape[0] > MAX_POINTS:
+        raise ValueError(f"`{name}` has {arr.shape[0]:,} rows; the limit is {MAX_POINTS:,}.")
+    arr = np.ascontiguousarray(arr, dtype=np.float32)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"`{name}` contains NaN or infinite values.")
+    return arr
+
+
+def check_y(y: Any, n: int, name: str = "y") -> np.ndarray:
+    """Return labels as an int64 array of length ``n`` holding only 0 and 1."""
+    if isinstance(y, torch.Tensor):
+        y = y.detach().cpu().numpy()
+    arr = np.asarray(y)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"`{name}` must be an array of 0/1 labels, not dtype {arr.dtype}.")
+    if arr.ndim != 1:
+        raise ValueError(f"`{name}` must be one-dimensional, not shape {arr.shape}.")
+    if arr.shape[0] != n:
+        raise ValueError(f"`{name}` has length {arr.shape[0]} but `X` has {n} rows.")
+    bad = ~np.isin(arr, (0, 1))
+    if bad.any():
+        raise ValueError(f"`{name}` must hold only the labels 0 and 1, found {arr[bad][0]!r}.")
+    return np.ascontiguousarray(arr, dtype=np.int64)
+
+
+def check_Xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    X = check_X(X)
+    return X, check_y(y, X.shape[0])
+
+
+def resolve_device(device: Any) -> torch.device:
+    """Map "auto", "cpu", "cuda", "cuda:N" or "mps" to an available device."""
+    if isinstance(device, torch.device):
+        device = str(device)
+    if not isinstance(device, str):
+        raise TypeError(f"`device` must be a string such as 'auto', 'cpu' or 'cuda', not {device!r}.")
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise ValueError(
+            f"`device` must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}."
+        ) from None
+    if dev.type == "cpu":
+        return dev
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"`device` is {device!r} but CUDA is not available on this machine.")
+        index = 0 if dev.index is None else dev.index
+        if index >= torch.cuda.device_count():
+            raise ValueError(
+                f"`device` is {device!r} but only {torch.cuda.device_count()} CUDA device(s) exist."
+            )
+        return torch.device("cuda", index)
+    if dev.type == "mps":
+        if not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+            raise ValueError(f"`device` is {device!r} but MPS is not available on this machine.")
+        return dev
+    raise ValueError(f"`device` must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}.")

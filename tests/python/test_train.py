@@ -1,0 +1,185 @@
+import numpy as np
+import pytest
+import torch
+
+import xortorch as xt
+from xortorch._engine import forward_backward
+from xortorch._model import PARAM_NAMES
+
+
+@pytest.fixture(scope="module")
+def data():
+    return xt.make_data(2500, seed=11)
+
+
+@pytest.fixture(scope="module")
+def model(data):
+    return xt.train(*data, seed=5)
+
+
+def test_model_is_a_plain_dict_with_the_tutorials_names(model):
+    assert isinstance(model, dict)
+    assert list(model["state"]) == list(PARAM_NAMES)
+    shapes = {k: v.shape for k, v in model["state"].items()}
+    assert shapes == {"linear1.weight": (4, 2), "linear1.bias": (4,), "linear2.weight": (1, 4), "linear2.bias": (1,)}
+    assert all(isinstance(v, np.ndarray) for v in model["state"].values())
+    assert model["loss"].shape == (100,)
+    assert model["config"] == dict(hidden=4, lr=0.1, batch_size=128, epochs=100, seed=5, engine="fast", n=2500)
+    assert model["device"] == "cpu" and model["seconds"] > 0
+
+
+def test_accuracy_at_tutorial_settings(model):
+    X_test, y_test = xt.make_data(500, seed=12)
+    assert xt.evaluate(model, X_test, y_test) >= 0.99
+    assert model["loss"][-1] < 0.2 * model["loss"][0]
+
+
+def test_same_seed_bit_identical_weights(data, model):
+    again = xt.train(*data, seed=5)
+    for key in PARAM_NAMES:
+        assert np.array_equal(model["state"][key], again["state"][key])
+    assert np.array_equal(model["loss"], again["loss"])
+    other = xt.train(*data, seed=6)
+    assert not np.array_equal(model["state"]["linear1.weight"], other["state"]["linear1.weight"])
+
+
+def test_seed_none_is_drawn_and_recorded(data):
+    m = xt.train(*data, epochs=2, seed=None)
+    replay = xt.train(*data, epochs=2, seed=m["config"]["seed"])
+    assert np.array_equal(m["state"]["linear1.weight"], replay["state"]["linear1.weight"])
+
+
+def test_options_change_the_model(data):
+    m = xt.train(*data, hidden=8, epochs=3, batch_size=1000, seed=1)
+    assert m["state"]["linear1.weight"].shape == (8, 2)
+    assert m["loss"].shape == (3,)
+
+
+def test_callback_is_called_once_per_epoch_with_the_loss(data):
+    seen = []
+    m = xt.train(*data, epochs=5, seed=2, callback=lambda epoch, loss: seen.append((epoch, loss)))
+    assert [e for e, _ in seen] == [1, 2, 3, 4, 5]
+    assert np.allclose([l for _, l in seen], m["loss"])
+
+
+def test_callback_exception_stops_training_and_propagates(data):
+    calls = []
+
+    def stop(epoch, loss):
+        calls.append(epoch)
+        if epoch == 3:
+            raise KeyboardInterrupt("stop here")
+
+    with pytest.raises(KeyboardInterrupt, match="stop here"):
+        xt.train(*data, epochs=50, seed=2, callback=stop)
+    assert calls == [1, 2, 3]
+
+
+def test_progress_bar_writes_to_stderr(data, capsys):
+    xt.train(*data, epochs=3, seed=2, progress=True)
+    assert "3/3" in capsys.readouterr().err
+
+
+def test_replays_the_tutorial_step_by_step_with_the_last_partial_batch_kept():
+    # 130 points at batch 128: two steps per epoch, the second on 2 points.
+    # Replay the documented contract by hand: the seed's generator draws the
+    # nn.Linear-style initial weights, then one permutation per epoch.
+    from xortorch._model import init_state
+
+    X, y = xt.make_data(130, seed=0)
+    model = xt.train(X, y, epochs=2, seed=3)
+    g = torch.Generator().manual_seed(3)
+    module = xt.SimpleClassifier(2, 4, 1)
+    module.load_state_dict(init_state(4, g))
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y).float()
+    for _ in range(2):
+        perm = torch.randperm(130, generator=g)
+        for batch in (perm[:128], perm[128:]):
+            loss = torch.nn.BCEWithLogitsLoss()(module(X_t[batch]).squeeze(1), y_t[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    for key, value in module.state_dict().items():
+        np.testing.assert_allclose(model["state"][key], value.numpy(), atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fast_gradients_equal_autograd_on_random_batches(seed):
+    g = torch.Generator().manual_seed(seed)
+    hidden, batch = int(torch.randint(1, 9, (1,), generator=g)), int(torch.randint(1, 200, (1,), generator=g))
+    module = xt.SimpleClassifier(2, hidden, 1)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(torch.randn(p.shape, generator=g))
+    xb = torch.randn(batch, 2, generator=g)
+    yb = torch.randint(0, 2, (batch,), generator=g).float()
+    loss = torch.nn.BCEWithLogitsLoss()(module(xb).squeeze(1), yb)
+    loss.backward()
+    params = (
+        module.linear1.weight.detach()[None], module.linear1.bias.detach()[None],
+        module.linear2.weight.detach(), module.linear2.bias.detach(),
+    )
+    loss_sum, grads = forward_backward(params, xb[None], yb[None])
+    assert loss_sum.item() / batch == pytest.approx(loss.item(), abs=1e-6)
+    expected = [module.linear1.weight.grad, module.linear1.bias.grad, module.linear2.weight.grad[0], module.linear2.bias.grad[0]]
+    for got, want in zip(grads, expected):
+        torch.testing.assert_close(got[0], want, atol=1e-6, rtol=0)
+
+
+def test_fast_and_autograd_engines_train_the_same_model(data):
+    fast = xt.train(*data, seed=9, epochs=20)
+    ref = xt.train(*data, seed=9, epochs=20, engine="autograd")
+    for key in PARAM_NAMES:
+        np.testing.assert_allclose(fast["state"][key], ref["state"][key], atol=1e-4)
+    np.testing.assert_allclose(fast["loss"], ref["loss"], atol=1e-5)
+
+
+def test_cuda_where_there_is_none_is_a_clear_error(data):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ValueError, match="`device` is 'cuda' but CUDA is not available"):
+        xt.train(*data, device="cuda")
+
+
+@pytest.mark.parametrize(
+    "X, y, error, pattern",
+    [
+        (np.zeros((5, 3)), np.zeros(5), ValueError, r"`X` must have shape \(n, 2\), not \(5, 3\)"),
+        (np.zeros(5), np.zeros(5), ValueError, "`X` must have shape"),
+        (np.zeros((0, 2)), np.zeros(0), ValueError, "`X` is empty"),
+        (np.array([[0.0, np.nan]]), np.zeros(1), ValueError, "`X` contains NaN"),
+        (np.array([[0.0, np.inf]]), np.zeros(1), ValueError, "`X` contains NaN or infinite"),
+        ([["a", "b"]], [0], TypeError, "`X` must be a numeric array"),
+        (np.zeros((5, 2)), np.zeros(4), ValueError, "`y` has length 4 but `X` has 5 rows"),
+        (np.zeros((2, 2)), np.array([0, 2]), ValueError, "`y` must hold only the labels 0 and 1, found 2"),
+        (np.zeros((2, 2)), np.array([0, 0.5]), ValueError, "`y` must hold only the labels 0 and 1"),
+        (np.zeros((2, 2)), np.zeros((2, 1)), ValueError, "`y` must be one-dimensional"),
+    ],
+)
+def test_bad_data(X, y, error, pattern):
+    with pytest.raises(error, match=pattern):
+        xt.train(X, y)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, pattern",
+    [
+        ({"lr": 0}, ValueError, "`lr` must be a positive number, not 0"),
+        ({"lr": -1}, ValueError, "`lr` must be a positive number, not -1"),
+        ({"lr": "fast"}, TypeError, "`lr` must be a number"),
+        ({"epochs": 0}, ValueError, "`epochs` must be at least 1, not 0"),
+        ({"batch_size": 0}, ValueError, "`batch_size` must be at least 1, not 0"),
+        ({"hidden": 0}, ValueError, "`hidden` must be at least 1, not 0"),
+        ({"hidden": 2.0}, TypeError, "`hidden` must be an integer"),
+        ({"device": "tpu"}, ValueError, "`device` must be 'auto', 'cpu'"),
+        ({"device": "gpu"}, ValueError, "`device`"),
+        ({"device": 3}, TypeError, "`device` must be a string"),
+        ({"engine": "magic"}, ValueError, "`engine` must be one of"),
+        ({"callback": 3}, TypeError, "`callback` must be callable"),
+        ({"seed": -3}, ValueError, "`seed`"),
+    ],
+)
+def test_bad_options(data, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        xt.train(*data, **kwargs)

@@ -1,0 +1,38 @@
+"""The tutorial's deterministic reference outputs (see shared/seed)."""
+
+import torch
+
+import xortorch as xt
+
+
+def test_dynamic_graph_values():
+    x = torch.arange(3, dtype=torch.float32, requires_grad=True)
+    y = ((x + 2) ** 2 + 3).mean()
+    y.backward()
+    assert f"{y.item():.4f}" == "12.6667"
+    assert [f"{g:.4f}" for g in x.grad.tolist()] == ["1.3333", "2.0000", "2.6667"]
+
+
+def test_simple_classifier_print_and_parameters():
+    model = xt.SimpleClassifier(num_inputs=2, num_hidden=4, num_outputs=1)
+    assert str(model) == (
+        "SimpleClassifier(\n"
+        "  (linear1): Linear(in_features=2, out_features=4, bias=True)\n"
+        "  (act_fn): Tanh()\n"
+        "  (linear2): Linear(in_features=4, out_features=1, bias=True)\n"
+        ")"
+    )
+    shapes = {name: tuple(p.shape) for name, p in model.named_parameters()}
+    assert shapes == {
+        "linear1.weight": (4, 2),
+        "linear1.bias": (4,),
+        "linear2.weight": (1, 4),
+        "linear2.bias": (1,),
+    }
+
+
+def test_tutorial_accuracy_is_100_percent():
+    X, y = xt.make_data(2500, seed=42)
+    model = xt.train(X, y, seed=42)
+    X_test, y_test = xt.make_data(500, seed=43)
+    assert f"{100.0 * xt.evaluate(model, X_test, y_test):4.2f}%" == "100.00%"
