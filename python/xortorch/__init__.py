@@ -10,6 +10,7 @@ True
 
 from ._bench import bench
 from ._data import XORDataset, make_data
+from ._info import info
 from ._io import load_model, save_model
 from ._model import SimpleClassifier, to_module
 from ._plot import plot_decision_boundary, plot_samples
@@ -26,6 +27,7 @@ __all__ = [
     "XORDataset",
     "bench",
     "evaluate",
+    "info",
     "load_model",
     "make_data",
     "plot_decision_boundary",

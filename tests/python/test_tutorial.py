@@ -36,3 +36,19 @@ def test_tutorial_accuracy_is_100_percent():
     model = xt.train(X, y, seed=42)
     X_test, y_test = xt.make_data(500, seed=43)
     assert f"{100.0 * xt.evaluate(model, X_test, y_test):4.2f}%" == "100.00%"
+
+
+def test_info_reports_versions_and_devices():
+    report = xt.info()
+    assert report["xortorch"] == xt.__version__
+    assert report["torch"] == torch.__version__
+    assert report["cuda_available"] == torch.cuda.is_available()
+    assert len(report["cuda_devices"]) == torch.cuda.device_count() * report["cuda_available"]
+
+
+def test_python_and_r_package_versions_agree():
+    from pathlib import Path
+
+    description = (Path(__file__).parents[2] / "DESCRIPTION").read_text()
+    version = next(line.split(":", 1)[1].strip() for line in description.splitlines() if line.startswith("Version:"))
+    assert version == xt.__version__

@@ -1,0 +1,34 @@
+#' Time a matrix product on the CPU and GPU
+#'
+#' The tutorial's CPU-versus-GPU comparison, measured correctly: a warm-up
+#' run, CUDA synchronisation (CUDA events) and the median of repeats.
+#'
+#' @param n Matrix size (`n` x `n`).
+#' @param repeats Timed repeats.
+#' @param devices Character vector of devices, or `NULL` for the CPU plus CUDA
+#'   when available.
+#' @param precision `"float32"`, or `"tf32"` to let CUDA use TensorFloat-32.
+#' @returns A data frame of class `xor_bench` with columns `device`, `name`,
+#'   `n`, `precision`, `seconds` (median), `gflops` and `repeats`.
+#' @export
+#' @examplesIf xortorch_available()
+#' b <- xor_bench(n = 500)
+#' b
+#' plot(b)
+xor_bench <- function(n = 5000, repeats = 5, devices = NULL, precision = c("float32", "tf32")) {
+  n <- check_count(n, "n", maximum = 20000)
+  repeats <- check_count(repeats, "repeats")
+  precision <- match.arg(precision)
+  if (!is.null(devices)) {
+    if (!is.character(devices) || length(devices) == 0) {
+      abort("`devices` must be NULL or a character vector such as c(\"cpu\", \"cuda\"), not ",
+            describe(devices), ".")
+    }
+    for (d in devices) check_device(d)
+    devices <- as.list(devices)
+  }
+  table <- py_call(xt()$bench(n = n, repeats = repeats, devices = devices, precision = precision))
+  out <- as.data.frame(lapply(table, unlist), stringsAsFactors = FALSE)
+  class(out) <- c("xor_bench", "data.frame")
+  out
+}

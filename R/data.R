@@ -1,0 +1,27 @@
+#' Simulate the continuous XOR data set
+#'
+#' The tutorial's `XORDataset`: points at the corners of the unit square plus
+#' Gaussian noise, labelled 1 where exactly one coordinate of the corner is 1.
+#'
+#' @param n Number of points.
+#' @param std Standard deviation of the noise; `0` gives the exact corners.
+#' @param seed A whole number, or `NULL` to draw one from R's random number
+#'   generator (so [set.seed()] makes the result reproducible).
+#' @returns A data frame of class `xor_data` with columns `x1`, `x2` (double)
+#'   and `label` (integer 0 or 1).
+#' @seealso [plot.xor_data()], [xor_train()].
+#' @export
+#' @examplesIf xortorch_available()
+#' d <- xor_data(200, seed = 1)
+#' head(d)
+#' plot(d)
+xor_data <- function(n = 200, std = 0.1, seed = NULL) {
+  n <- check_count(n, "n")
+  std <- check_positive(std, "std", allow_zero = TRUE)
+  seed <- check_seed(seed)
+  out <- py_call(xt()$make_data(n, std = std, seed = seed))
+  structure(
+    data.frame(x1 = out[[1]][, 1], x2 = out[[1]][, 2], label = as.integer(out[[2]])),
+    class = c("xor_data", "data.frame")
+  )
+}

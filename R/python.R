@@ -1,0 +1,232 @@
+# Finding, checking and installing the Python side.
+
+#' The folder that holds reticulate's virtual environments
+#'
+#' `RETICULATE_VIRTUALENV_ROOT`, else `WORKON_HOME`, else `~/.virtualenvs`: the
+#' same rule as reticulate and the set-up in the repository's `Makefile`.
+#' @noRd
+virtualenv_root <- function() {
+  for (var in c("RETICULATE_VIRTUALENV_ROOT", "WORKON_HOME")) {
+    root <- Sys.getenv(var)
+    if (nzchar(root)) return(path.expand(root))
+  }
+  path.expand("~/.virtualenvs")
+}
+
+envname_path <- function(envname) {
+  if (grepl("[/\\\\]", envname)) path.expand(envname) else file.path(virtualenv_root(), envname)
+}
+
+venv_python <- function(path) {
+  if (.Platform$OS.type == "windows") file.path(path, "Scripts", "python.exe") else file.path(path, "bin", "python")
+}
+
+#' Which Python xortorch would use, and what it looked at
+#' @noRd
+find_python <- function() {
+  env <- Sys.getenv("RETICULATE_PYTHON")
+  venv <- envname_path("r-xortorch")
+  searched <- c(
+    sprintf("RETICULATE_PYTHON (%s)", if (nzchar(env)) env else "unset"),
+    sprintf("the r-xortorch virtualenv (%s)", venv)
+  )
+  python <- if (nzchar(env)) env else if (file.exists(venv_python(venv))) venv_python(venv)
+  list(python = python, searched = searched)
+}
+
+python_not_ready_message <- function(detail) {
+  paste0(detail, "\nRun `xortorch::install_xortorch()` to create the r-xortorch environment, ",
+         "then restart R.")
+}
+
+use_xortorch_python <- function() {
+  # Already running: under rpy2, or after another package started Python.
+  if (reticulate::py_available(initialize = FALSE)) return(invisible())
+  found <- find_python()
+  if (is.null(found$python)) {
+    abort(python_not_ready_message(paste0(
+      "xortorch could not find its Python. Searched:\n",
+      paste0("  - ", found$searched, collapse = "\n")
+    )))
+  }
+  if (!file.exists(found$python)) {
+    abort(python_not_ready_message(sprintf("The Python at %s does not exist.", found$python)))
+  }
+  reticulate::use_python(found$python, required = TRUE)
+  invisible()
+}
+
+# reticulate 1.28 lets a pyproject.toml or Pipfile in the working directory's
+# project override use_python() (and warns about Poetry for any [tool] table,
+# such as this repository's own). xortorch has chosen its Python, so point
+# those look-ups at a folder without either while Python starts.
+start_python <- function() {
+  nowhere <- file.path(tempdir(), "xortorch-no-project")
+  old <- options(reticulate.poetry.project = nowhere, reticulate.pipenv.pipfile = file.path(nowhere, "Pipfile"))
+  on.exit(options(old), add = TRUE)
+  reticulate::py_config()
+  invisible()
+}
+
+# Pure checks, kept apart so that tests can feed them any versions.
+check_numpy_version <- function(numpy, reticulate = utils::packageVersion("reticulate")) {
+  if (numeric_version(numpy) >= "2" && numeric_version(reticulate) < "1.36") {
+    abort(sprintf(paste0(
+      "NumPy %s is installed, but reticulate %s can only convert NumPy 1.x arrays ",
+      "(\"incompatible NumPy binary version\"). Install `numpy<2` into this Python ",
+      "(`xortorch::install_xortorch()` does), or update reticulate to 1.36 or later; then restart R."
+    ), numpy, reticulate))
+  }
+  invisible(TRUE)
+}
+
+check_package_versions <- function(python_version, r_version = utils::packageVersion("xortorch")) {
+  if (numeric_version(python_version) != numeric_version(r_version)) {
+    abort(sprintf(paste0(
+      "The xortorch R package is version %s but its Python package is version %s. ",
+      "Run `xortorch::install_xortorch()` to install the matching Python package, then restart R."
+    ), r_version, python_version))
+  }
+  invisible(TRUE)
+}
+
+check_python_stack <- function() {
+  python <- reticulate::py_exe()
+  # Ask for versions through plain Python strings: with an incompatible NumPy,
+  # converting a NumPy object is what would fail.
+  has <- function(module) reticulate::py_module_available(module)
+  if (!has("numpy")) abort(python_not_ready_message(sprintf("NumPy is not installed in %s.", python)))
+  check_numpy_version(reticulate::py_eval("__import__('numpy').__version__"))
+  if (!has("torch")) abort(python_not_ready_message(sprintf("PyTorch is not installed in %s.", python)))
+  if (!has("xortorch")) {
+    abort(python_not_ready_message(sprintf("The Python package xortorch is not installed in %s.", python)))
+  }
+  check_package_versions(reticulate::py_eval("__import__('xortorch').__version__"))
+}
+
+# The module, after the first call has picked and checked the Python.
+xt <- function() {
+  if (!isTRUE(.state$ready)) {
+    use_xortorch_python()
+    start_python()
+    check_python_stack()
+    .state$ready <- TRUE
+  }
+  xortorch
+}
+
+# Run a call into Python; a Python exception becomes a one-line R error.
+py_call <- function(expr) {
+  tryCatch(expr, error = function(e) {
+    msg <- sub("\\s+$", "", conditionMessage(e))
+    msg <- sub("\nDetailed traceback:.*$", "", msg)
+    type <- regmatches(msg, regexpr("^[A-Za-z_.]+(Error|Exception|Interrupt)(?=: )", msg, perl = TRUE))
+    if (length(type)) msg <- sub("^[A-Za-z_.]+: ", "", msg)
+    stop(structure(
+      class = c("xortorch_python_error", "error", "condition"),
+      list(message = msg, call = NULL, python_type = if (length(type)) type else NA_character_)
+    ))
+  })
+}
+
+#' Is the Python side of xortorch ready?
+#'
+#' `TRUE` when xortorch's Python, PyTorch and the matching Python package can be
+#' loaded; `FALSE` otherwise. Used to guard examples.
+#'
+#' @returns `TRUE` or `FALSE`.
+#' @export
+#' @examples
+#' xortorch_available()
+xortorch_available <- function() {
+  tryCatch({
+    xt()
+    TRUE
+  }, error = function(e) FALSE)
+}
+
+#' Install the Python side of xortorch
+#'
+#' Creates a virtual environment (by default `r-xortorch` in reticulate's
+#' virtualenv root, the place xortorch looks first) and installs PyTorch, a
+#' NumPy that this reticulate can convert, and the xortorch Python package of
+#' the same version as this R package. Like `keras3::install_keras()`.
+#'
+#' @param envname Name of the environment in the virtualenv root, or a path.
+#' @param torch pip requirement for PyTorch. A CPU-only build is much smaller:
+#'   see <https://pytorch.org/get-started/locally/>.
+#' @param python Python used to create the environment (`NULL`: `python3` on
+#'   the `PATH`).
+#' @param source Folder holding the Python package (`pyproject.toml`). `NULL`
+#'   uses the copy bundled with this R package.
+#' @param editable Install `source` in editable (development) mode.
+#' @param extra Further pip requirements, e.g. `"pytest"`.
+#' @param ... Passed to [reticulate::virtualenv_install()].
+#' @returns The environment's Python executable, invisibly.
+#' @export
+#' @examples
+#' \dontrun{
+#' install_xortorch()
+#' install_xortorch(torch = "torch==2.13.0", extra = "pytest")
+#' }
+install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", python = NULL,
+                             source = NULL, editable = FALSE, extra = character(), ...) {
+  check_string(envname, "envname")
+  check_string(torch, "torch")
+  check_flag(editable, "editable")
+  if (is.null(source)) source <- system.file("python", package = "xortorch")
+  if (!nzchar(source) || !file.exists(file.path(source, "pyproject.toml"))) {
+    abort("`source` must be a folder with the xortorch Python package (pyproject.toml); ",
+          "this installation of the R package has no bundled copy.")
+  }
+  if (is.null(python)) python <- Sys.which("python3")
+  if (!nzchar(python)) abort("`python` was not given and no `python3` is on the PATH.")
+
+  path <- envname_path(envname)
+  if (!file.exists(venv_python(path))) {
+    reticulate::virtualenv_create(path, python = python, packages = NULL)
+  }
+  numpy <- if (utils::packageVersion("reticulate") < "1.36") "numpy>=1.24,<2" else "numpy>=1.24"
+  source <- normalizePath(source)
+  package <- if (editable) paste0("--editable=", source) else source
+  reticulate::virtualenv_install(path, c(torch, numpy, "matplotlib", "tqdm", extra), ...)
+  reticulate::virtualenv_install(path, package, pip_options = "--no-deps", ...)
+  message("Installed xortorch's Python side in ", path, ". Restart R to use it.")
+  invisible(venv_python(path))
+}
+
+#' Report on xortorch's Python, PyTorch and devices
+#'
+#' Starts Python if needed and reports the interpreter, the versions of
+#' PyTorch, NumPy and both halves of xortorch, and the GPUs PyTorch can see.
+#'
+#' @returns A list of class `xor_config`, printed as a short report.
+#' @export
+#' @examplesIf xortorch_available()
+#' xor_config()
+xor_config <- function() {
+  report <- py_call(xt()$info())
+  report$r_package <- as.character(utils::packageVersion("xortorch"))
+  report$reticulate <- as.character(utils::packageVersion("reticulate"))
+  report$found_by <- find_python()$searched
+  structure(report, class = "xor_config")
+}
+
+#' @export
+print.xor_config <- function(x, ...) {
+  cuda <- if (isTRUE(x$cuda_available)) {
+    paste0("yes: ", paste(unlist(x$cuda_devices), collapse = ", "))
+  } else {
+    "no"
+  }
+  cat(
+    "xortorch configuration\n",
+    sprintf("  Python:      %s (%s)\n", x$python, x$python_version),
+    sprintf("  PyTorch:     %s (%s CPU threads)\n", x$torch, x$threads),
+    sprintf("  NumPy:       %s (reticulate %s)\n", x$numpy, x$reticulate),
+    sprintf("  CUDA:        %s\n", cuda),
+    sprintf("  xortorch:    R %s, Python %s\n", x$r_package, x$xortorch),
+    sep = ""
+  )
+  invisible(x)
+}

@@ -1,0 +1,4 @@
+library(testthat)
+library(xortorch)
+
+test_check("xortorch")

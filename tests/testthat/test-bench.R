@@ -1,0 +1,17 @@
+test_that("xor_bench returns a consistent table", {
+  skip_if_no_python()
+  b <- xor_bench(n = 200, repeats = 2)
+  expect_s3_class(b, c("xor_bench", "data.frame"))
+  expect_identical(names(b), c("device", "name", "n", "precision", "seconds", "gflops", "repeats"))
+  expect_identical(b$device[1], "cpu")
+  expect_equal(b$gflops, 2 * 200^3 / b$seconds / 1e9)
+  expect_identical(xor_bench(n = 50, repeats = 1, devices = "cpu", precision = "tf32")$precision, "float32")
+})
+
+test_that("bad arguments are caught in R and name themselves", {
+  expect_error(xor_bench(n = 0), "`n` must be a whole number between 1 and 20,000, not 0.", fixed = TRUE)
+  expect_error(xor_bench(repeats = -1), "`repeats`")
+  expect_error(xor_bench(devices = "tpu"), "`device` must be")
+  expect_error(xor_bench(devices = 1), "`devices` must be NULL or a character vector")
+  expect_error(xor_bench(precision = "half"), "should be one of")
+})

@@ -1,0 +1,103 @@
+test_that("library(xortorch) is quick and does not start Python", {
+  out <- run_r(
+    "t <- system.time(library(xortorch))[['elapsed']]; cat('elapsed', t, 'python', reticulate::py_available(), '\n')"
+  )
+  line <- grep("^elapsed", out, value = TRUE)
+  expect_length(line, 1)
+  parts <- strsplit(line, " ")[[1]]
+  expect_lt(as.numeric(parts[2]), 2)
+  expect_identical(parts[4], "FALSE")
+})
+
+test_that("without any Python the error says what was searched and leaves the session usable", {
+  empty <- new_tempdir()
+  out <- run_r(
+    "library(xortorch); r <- tryCatch(xor_data(5), error = conditionMessage); cat(r, '\nalive', 1 + 1, '\n')",
+    env = c("RETICULATE_PYTHON=", "RETICULATE_VIRTUALENV_ROOT=", sprintf("WORKON_HOME=%s", empty))
+  )
+  text <- paste(out, collapse = "\n")
+  expect_match(text, "could not find its Python")
+  expect_match(text, "RETICULATE_PYTHON (unset)", fixed = TRUE)
+  expect_match(text, file.path(empty, "r-xortorch"), fixed = TRUE)
+  expect_match(text, "install_xortorch()", fixed = TRUE)
+  expect_match(text, "alive 2")
+})
+
+# A Python with stand-in modules, to hit each guard for real.
+fake_python <- function(numpy = NULL, torch = FALSE, xortorch = NULL) {
+  dir <- new_tempdir()
+  python <- Sys.which("python3")
+  if (!nzchar(python)) python <- Sys.which("python")
+  status <- system2(python, c("-m", "venv", "--without-pip", file.path(dir, "env")), stdout = FALSE, stderr = FALSE)
+  if (status != 0) stop("could not create a virtual environment")
+  site <- Sys.glob(file.path(dir, "env", "lib", "python*", "site-packages"))
+  module <- function(name, version) {
+    dir.create(file.path(site, name))
+    writeLines(sprintf("__version__ = '%s'", version), file.path(site, name, "__init__.py"))
+  }
+  if (!is.null(numpy)) module("numpy", numpy)
+  if (torch) module("torch", "2.0.0")
+  if (!is.null(xortorch)) module("xortorch", xortorch)
+  file.path(dir, "env", "bin", "python")
+}
+
+guard_message <- function(python) {
+  out <- run_r(
+    "library(xortorch); r <- tryCatch(xor_data(5), error = conditionMessage); cat(r, '\nalive', 1 + 1, '\n')",
+    env = sprintf("RETICULATE_PYTHON=%s", python)
+  )
+  expect_match(paste(out, collapse = "\n"), "alive 2")
+  paste(out, collapse = "\n")
+}
+
+test_that("NumPy 2 under an old reticulate is an actionable error", {
+  skip_if(utils::packageVersion("reticulate") >= "1.36", "this reticulate converts NumPy 2")
+  expect_match(guard_message(fake_python(numpy = "2.1.0")), "NumPy 2.1.0 is installed, but reticulate")
+})
+
+test_that("a Python without PyTorch is an actionable error", {
+  expect_match(guard_message(fake_python(numpy = "1.26.0")), "PyTorch is not installed in .*install_xortorch")
+})
+
+test_that("mismatched R and Python package versions are an actionable error", {
+  msg <- guard_message(fake_python(numpy = "1.26.0", torch = TRUE, xortorch = "9.9.9"))
+  expect_match(msg, "R package is version .* but its Python package is version 9.9.9")
+})
+
+test_that("the version checks compare versions", {
+  expect_error(xortorch:::check_numpy_version("2.0.1", "1.28"), "numpy<2")
+  expect_invisible(xortorch:::check_numpy_version("1.26.4", "1.28"))
+  expect_invisible(xortorch:::check_numpy_version("2.0.1", "1.40"))
+  expect_error(xortorch:::check_package_versions("0.2.0", "0.1.0"), "version 0.1.0 but its Python package is version 0.2.0")
+  expect_invisible(xortorch:::check_package_versions("0.1.0", "0.1.0"))
+})
+
+test_that("the virtualenv root follows reticulate's variables", {
+  with_env(c(RETICULATE_VIRTUALENV_ROOT = "/a", WORKON_HOME = "/b"), expect_identical(xortorch:::virtualenv_root(), "/a"))
+  with_env(c(RETICULATE_VIRTUALENV_ROOT = "", WORKON_HOME = "/b"), expect_identical(xortorch:::virtualenv_root(), "/b"))
+  with_env(c(RETICULATE_VIRTUALENV_ROOT = "", WORKON_HOME = ""),
+            expect_identical(xortorch:::virtualenv_root(), path.expand("~/.virtualenvs")))
+})
+
+test_that("xor_config reports both halves and the devices", {
+  skip_if_no_python()
+  cfg <- xor_config()
+  expect_s3_class(cfg, "xor_config")
+  expect_identical(cfg$xortorch, as.character(utils::packageVersion("xortorch")))
+  expect_type(cfg$cuda_available, "logical")
+  out <- capture.output(print(cfg))
+  expect_match(out, "PyTorch:", all = FALSE)
+  expect_match(out, "CUDA:", all = FALSE)
+  expect_match(out, sprintf("R %s, Python %s", cfg$r_package, cfg$xortorch), all = FALSE)
+})
+
+test_that("Python errors arrive as one-line R errors and the session keeps working", {
+  skip_if_no_python()
+  m <- xor_train(train_data(), epochs = 2, seed = 1, progress = FALSE)
+  err <- tryCatch(xor_predict_grid(m, step = 1e-6), error = identity)
+  expect_s3_class(err, "xortorch_python_error")
+  expect_identical(err$python_type, "ValueError")
+  expect_match(conditionMessage(err), "^`step` = 1e-06 gives a")
+  expect_false(grepl("Traceback|File \"", conditionMessage(err)))
+  expect_length(predict(m, data.frame(x1 = 0, x2 = 1)), 1)
+})

@@ -1,0 +1,21 @@
+test_that("xor_sweep trains every lr x seed and matches xor_train", {
+  skip_if_no_python()
+  d <- xor_data(1000, seed = 5)
+  s <- xor_sweep(d, lr = c(0.05, 0.5), seeds = c(1, 2), epochs = 10)
+  expect_s3_class(s, c("xor_sweep", "data.frame"))
+  expect_identical(nrow(s), 4L)
+  expect_identical(s$lr, c(0.05, 0.05, 0.5, 0.5))
+  expect_identical(dim(s$loss), c(4L, 10L))
+  expect_identical(s$final_loss, s$loss[, 10])
+  alone <- xor_train(d, lr = 0.5, seed = 2, epochs = 10, progress = FALSE)
+  expect_equal(s$loss[4, ], alone$loss, tolerance = 1e-5)
+  expect_identical(s$accuracy[4], xor_evaluate(alone, d))
+})
+
+test_that("bad arguments are caught in R and name themselves", {
+  d <- data.frame(x1 = c(0, 1), x2 = c(1, 1), label = c(1L, 0L))
+  expect_error(xor_sweep(d, lr = c(0.1, -1)), "`lr` must be a positive number, not -1.", fixed = TRUE)
+  expect_error(xor_sweep(d, lr = character()), "`lr` must be a numeric vector")
+  expect_error(xor_sweep(d, seeds = 1.5), "`seeds` must be a whole number")
+  expect_error(xor_sweep(d, epochs = 0), "`epochs`")
+})
