@@ -182,6 +182,14 @@ install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", pytho
   if (is.null(python)) python <- Sys.which("python3")
   if (!nzchar(python)) abort("`python` was not given and no `python3` is on the PATH.")
 
+  # R's start-up puts the system library folder on LD_LIBRARY_PATH; a Python
+  # that finds its own libpython through RUNPATH (pyenv, conda) would load the
+  # system's instead in the pip subprocesses. Those need no R libraries.
+  ld_path <- Sys.getenv("LD_LIBRARY_PATH", unset = NA)
+  if (!is.na(ld_path)) {
+    Sys.unsetenv("LD_LIBRARY_PATH")
+    on.exit(Sys.setenv(LD_LIBRARY_PATH = ld_path), add = TRUE)
+  }
   path <- envname_path(envname)
   if (!file.exists(venv_python(path))) {
     reticulate::virtualenv_create(path, python = python, packages = NULL)

@@ -1,4 +1,5 @@
 import os
+import sys
 
 import matplotlib
 import pytest
@@ -15,3 +16,21 @@ def need(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true but {reason}")
     pytest.skip(reason)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config.stash[_exit_status] = int(exitstatus)
+
+
+_exit_status = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    # rpy2 3.5 ends the embedded R at interpreter exit and can abort there
+    # ("GIL is released"). Every result is reported by now, so leave with
+    # pytest's own exit status before that clean-up can replace it.
+    if "rpy2.rinterface" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config.stash.get(_exit_status, 1))

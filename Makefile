@@ -1,0 +1,66 @@
+# xortorch: `make demo` knits the tutorial, `make test` runs every test.
+# Both do the set-up first (tools/setup.sh: Debian's R packages, the R package,
+# the r-xortorch virtualenv); it is idempotent.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV_ROOT := $(or $(RETICULATE_VIRTUALENV_ROOT),$(WORKON_HOME),$(HOME)/.virtualenvs)
+PYTHON := $(VENV_ROOT)/r-xortorch/bin/python
+VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
+TARBALL := xortorch_$(VERSION).tar.gz
+OUT := out
+
+.PHONY: all setup test test-python check install test-bridge demo bench docs bundle gpu-check clean
+
+all: test
+
+setup:
+	bash tools/setup.sh
+
+test: setup
+	$(MAKE) --no-print-directory test-python
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory install
+	$(MAKE) --no-print-directory test-bridge
+	@echo "make test: all test suites passed"
+
+test-python:
+	$(PYTHON) -m pytest -m "not bridge and not gpu" tests/python
+
+# The Python package travels inside the R tarball (inst/python) for
+# install_xortorch(); it is copied from python/ at build time, never committed.
+bundle:
+	rm -rf inst/python
+	mkdir -p inst/python
+	cp -r python pyproject.toml README.md inst/python/
+	find inst/python -name '__pycache__' -prune -exec rm -rf {} + -o -name '*.egg-info' -prune -exec rm -rf {} +
+
+$(TARBALL): bundle
+	R CMD build .
+	rm -rf inst
+
+check: $(TARBALL)
+	_R_CHECK_FUTURE_FILE_TIMESTAMPS_=FALSE R CMD check --no-manual $(TARBALL) | tee /tmp/xortorch-check.log
+	grep -q "^Status: OK" /tmp/xortorch-check.log || { echo "R CMD check is not Status: OK"; exit 1; }
+
+install:
+	[ -f $(TARBALL) ] || $(MAKE) --no-print-directory $(TARBALL)
+	R CMD INSTALL $(TARBALL)
+
+test-bridge:
+	$(PYTHON) -m pytest -m bridge tests/python
+
+docs:
+	Rscript -e 'roxygen2::roxygenise()'
+
+demo: setup
+	Rscript tools/knit.R $(OUT)
+
+bench: setup
+	$(PYTHON) bench/run.py --out bench/results
+
+gpu-check:
+	bash tools/gpu_check.sh
+
+clean:
+	rm -rf inst xortorch.Rcheck xortorch_*.tar.gz $(OUT)
