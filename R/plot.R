@@ -4,7 +4,7 @@ class_colours <- c("#1f77b4", "#ff7f0e")
 draw_points <- function(data) {
   graphics::points(data$x1, data$x2, pch = 21, cex = 1.1, col = "#333333",
                    bg = class_colours[as.integer(as.character(data$label)) + 1L])
-  graphics::legend("topright", legend = c("Class 0", "Class 1"), pch = 21, pt.bg = class_colours,
+  graphics::legend("center", legend = c("Class 0", "Class 1"), pch = 21, pt.bg = class_colours,
                    col = "#333333", bg = "white", inset = 0.02)
 }
 
@@ -108,6 +108,6 @@ plot.xor_sweep <- function(x, log = "y", ...) {
   on.exit(graphics::par(old), add = TRUE)
   graphics::matplot(t(x$loss), type = "l", lty = 1, log = log, col = colours[match(x$lr, rates)],
                     xlab = "Epoch", ylab = "Mean BCE loss", main = "Training loss by learning rate", ...)
-  graphics::legend("topright", legend = paste("lr =", format(rates)), col = colours, lty = 1, bg = "white")
+  graphics::legend("bottomleft", legend = paste("lr =", format(rates)), col = colours, lty = 1, bg = "white")
   invisible(x)
 }

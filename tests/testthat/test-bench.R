@@ -15,3 +15,12 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_bench(devices = 1), "`devices` must be NULL or a character vector")
   expect_error(xor_bench(precision = "half"), "should be one of")
 })
+
+test_that("torch keeps its own fast BLAS inside R", {
+  skip_if_no_python()
+  # Python alone, in a subprocess, as the yardstick; R's BLAS would be ~30x slower.
+  script <- "import xortorch; print(xortorch.bench(n=1500, repeats=3)['gflops'][0])"
+  alone <- system2(reticulate::py_exe(), c("-c", shQuote(script)), stdout = TRUE, env = "LD_LIBRARY_PATH=")
+  in_r <- xor_bench(n = 1500, repeats = 3, devices = "cpu")$gflops
+  expect_gt(in_r, 0.4 * as.numeric(utils::tail(alone, 1)))
+})
