@@ -60,7 +60,7 @@ bench: setup
 	$(PYTHON) bench/run.py --out bench/results
 
 gpu-check:
-	bash tools/gpu_check.sh
+	python3 tools/gpu_check.py
 
 clean:
 	rm -rf inst xortorch.Rcheck xortorch_*.tar.gz $(OUT)

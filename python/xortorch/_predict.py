@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._model import as_model, state_to_torch
+from ._model import PARAM_NAMES, as_model
 from ._validation import MAX_GRID_POINTS, check_number, check_X, check_Xy
 
 #: Rows evaluated per chunk: the hidden layer then takes chunk x hidden floats,
@@ -17,15 +17,26 @@ CHUNK_ROWS = 1 << 20
 
 
 @torch.no_grad()
-def _probabilities(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
-    p = state_to_torch(state)
-    out = np.empty(X.shape[0], dtype=np.float32)
-    for start in range(0, X.shape[0], CHUNK_ROWS):
-        xb = torch.from_numpy(X[start : start + CHUNK_ROWS])
-        hidden = torch.tanh(torch.addmm(p["linear1.bias"], xb, p["linear1.weight"].T))
-        logit = torch.addmm(p["linear2.bias"], hidden, p["linear2.weight"].T)
-        out[start : start + xb.shape[0]] = torch.sigmoid(logit[:, 0]).numpy()
+def stacked_probabilities(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+    """Probabilities (M, n) for M models whose weights carry a leading model axis.
+
+    Rows are evaluated in chunks, so the hidden layer never holds more than
+    ``CHUNK_ROWS`` x hidden floats whatever the number of points or models.
+    """
+    W1, b1, W2, b2 = (torch.from_numpy(np.ascontiguousarray(state[name])) for name in PARAM_NAMES)
+    M = W1.shape[0]
+    out = np.empty((M, X.shape[0]), dtype=np.float32)
+    rows = max(1, CHUNK_ROWS // M)
+    for start in range(0, X.shape[0], rows):
+        xb = torch.from_numpy(X[start : start + rows]).expand(M, -1, -1)
+        hidden = torch.tanh(torch.baddbmm(b1.unsqueeze(1), xb, W1.transpose(1, 2)))
+        logit = torch.baddbmm(b2.unsqueeze(1), hidden, W2.transpose(1, 2))
+        out[:, start : start + xb.shape[1]] = torch.sigmoid(logit[:, :, 0]).numpy()
     return out
+
+
+def _probabilities(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+    return stacked_probabilities({k: v[None] for k, v in state.items()}, X)[0]
 
 
 def predict(model: Any, X: Any) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from ._engine import ENGINES, fit, unstack
-from ._predict import evaluate
+from ._predict import stacked_probabilities
 from ._validation import MAX_POINTS, check_int, check_number, check_Xy, resolve_device, resolve_seed
 
 
@@ -156,13 +156,16 @@ def sweep(
         batch_size=batch_size, epochs=epochs, device=dev,
     )
     states = [unstack(params, i) for i in range(len(grid))]
+    stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
+    # Accuracy as evaluate() computes it: probability >= 0.5 against the labels.
+    accuracy = ((stacked_probabilities(stacked, X) >= 0.5) == y.astype(bool)).mean(axis=1)
     return {
         "lr": np.array([r for r, _ in grid], dtype=np.float64),
         "seed": np.array([s for _, s in grid], dtype=np.int64),
         "final_loss": losses[:, -1].copy(),
-        "accuracy": np.array([evaluate({"state": s}, X, y) for s in states]),
+        "accuracy": accuracy.astype(np.float64),
         "loss": losses,
-        "state": {k: np.stack([s[k] for s in states]) for k in states[0]},
+        "state": stacked,
         "seconds": seconds,
     }
 
