@@ -5,21 +5,31 @@ over the batch), plain SGD, a fresh shuffle every epoch, last partial batch
 kept. They differ only in how the gradient is found:
 
 * ``"fast"`` (default): the gradient of this two-layer net written out by hand,
-  for M models at once (parameters carry a leading model dimension). The
-  tutorial's loop spends its time on per-item indexing, collation and per-op
-  dispatch, not arithmetic; this path does a handful of batched ops per step.
+  for M models at once. The tutorial's loop spends its time on per-item
+  indexing, collation and per-op dispatch, not arithmetic; this path does a
+  dozen batched ops per step, whatever M is.
 * ``"autograd"``: ``nn.Module`` + ``loss.backward()`` + ``torch.optim.SGD``,
   one model, kept as the reference the fast path is tested against.
 
-Each model owns a ``torch.Generator`` seeded with its seed: it draws the
-initial weights and then one permutation per epoch. A model in a sweep
-therefore sees exactly the batches it would see trained alone.
+Each distinct seed owns a ``torch.Generator``: it draws the initial weights
+and then one permutation per epoch. A model in a sweep therefore sees exactly
+the batches it would see trained alone, and models that share a seed share
+their batches: they form a *group* whose first layers are stacked into one
+matrix, so one matmul serves the whole group.
+
+Layout of the parameters of M = U * L models in U groups of L (model
+m = u * L + l), with H hidden units::
+
+    W1t (U, 2, L*H)   first-layer weights, transposed and stacked per group
+    b1  (U, L*H, 1)   first-layer biases, stacked per group
+    W2  (M, 1, H)     second-layer weights
+    b2  (M, 1, 1)     second-layer biases
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 import torch
@@ -30,8 +40,6 @@ from ._model import PARAM_NAMES, SimpleClassifier, init_state
 
 ENGINES = ("fast", "autograd")
 
-# Stacked parameters of M models, shaped for batched matmuls:
-# W1 (M, H, 2), b1 (M, H, 1), W2 (M, 1, H), b2 (M, 1, 1).
 Params = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
 # _raw_gradients returns each gradient divided by this factor (see there); the
@@ -39,54 +47,85 @@ Params = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 GRAD_SCALE = (4.0, 4.0, 1.0, 1.0)
 
 
-def stack_init(seeds: Sequence[int], hidden: int) -> tuple[Params, list[torch.Generator], torch.Tensor]:
-    """Initial weights for each model, one generator per distinct seed, and
-    each model's index into those generators (models sharing a seed share
-    their shuffles, so each permutation is drawn once)."""
+class Plan(NamedTuple):
+    """How M models are laid out for training."""
+
+    order: list[int]  # model indices, sorted so that each group is contiguous
+    groups: int  # U
+    generators: list[torch.Generator]  # one per distinct seed
+    source: torch.Tensor | None  # each group's generator, when groups are not the distinct seeds
+    initial: list[dict[str, torch.Tensor]]  # initial weights of each model, in `order`
+
+
+def plan(seeds: Sequence[int], hidden: int) -> Plan:
     distinct = list(dict.fromkeys(int(seed) for seed in seeds))
     generators = [torch.Generator().manual_seed(seed) for seed in distinct]
+    # Each generator draws its models' initial weights first, then the shuffles.
     initial = [init_state(hidden, g) for g in generators]
-    which = torch.tensor([distinct.index(int(seed)) for seed in seeds])
-    states = [initial[i] for i in which.tolist()]
-    params = (
-        torch.stack([s["linear1.weight"] for s in states]),
-        torch.stack([s["linear1.bias"] for s in states]).unsqueeze(2),
-        torch.stack([s["linear2.weight"] for s in states]),
-        torch.stack([s["linear2.bias"] for s in states]).unsqueeze(2),
-    )
-    return params, generators, which
+    which = [distinct.index(int(seed)) for seed in seeds]
+    if len({which.count(i) for i in range(len(distinct))}) == 1:  # any lr x seeds grid
+        order = sorted(range(len(which)), key=lambda i: which[i])
+        groups, source = len(distinct), None
+    else:  # uneven: one group per model, each drawing its seed's permutation
+        order = list(range(len(which)))
+        groups, source = len(which), torch.tensor(which)
+    return Plan(order, groups, generators, source, [initial[which[i]] for i in order])
 
 
-def unstack(params: Params, index: int) -> dict[str, np.ndarray]:
-    """The ``index``-th model's weights under the tutorial's names and shapes."""
-    W1, b1, W2, b2 = (p[index].detach().cpu().numpy().copy() for p in params)
-    return dict(zip(PARAM_NAMES, (W1, b1.reshape(-1), W2, b2.reshape(1))))
+def to_groups(W1: torch.Tensor, b1: torch.Tensor, W2: torch.Tensor, b2: torch.Tensor, groups: int) -> Params:
+    """Per-model weights (M, H, 2), (M, H), (M, 1, H), (M, 1) to the engine's layout."""
+    M, H, _ = W1.shape
+    W1t = W1.reshape(groups, M // groups, H, 2).permute(0, 3, 1, 2).reshape(groups, 2, -1)
+    return W1t.contiguous(), b1.reshape(groups, -1, 1).clone(), W2.clone(), b2.reshape(M, 1, 1).clone()
 
 
-def _raw_gradients(params: Params, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
-    """Logits and the summed-loss gradients, each divided by ``GRAD_SCALE``.
+def from_groups(params: Params) -> Params:
+    """The engine's layout back to per-model (M, H, 2), (M, H), (M, 1, H), (M, 1)."""
+    W1t, b1, W2, b2 = params
+    M, _, H = W2.shape
+    W1 = W1t.reshape(W1t.shape[0], 2, -1, H).permute(0, 2, 3, 1).reshape(M, H, 2)
+    return W1, b1.reshape(M, H), W2, b2.reshape(M, 1)
 
-    ``x`` is (M, B, 2), ``y`` (M, 1, B). Written for few, cheap ops:
-    tanh(a) = 2 sigmoid(2a) - 1, because torch's CPU tanh is about ten times
-    slower than its sigmoid; with s = sigmoid(2a) the logit is
-    z = 2 W2 s + b2 - sum(W2), and tanh'(a) = 1 - h^2 = 4 s (1 - s).
-    For BCE with logits, dL/dz = sigmoid(z) - y per point.
+
+def unstack(models: Params, index: int) -> dict[str, np.ndarray]:
+    """The ``index``-th model's weights (from per-model tensors) under the tutorial's names."""
+    return {name: p[index].detach().cpu().numpy().copy() for name, p in zip(PARAM_NAMES, models)}
+
+
+def _raw_gradients(params: Params, xt: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
+    """Logits (M, 1, B) and the summed-loss gradients, each divided by ``GRAD_SCALE``.
+
+    ``xt`` (U, 2, B) and ``y`` (U, B) hold each group's batch, inputs
+    transposed. Written for few, cheap ops: tanh(a) = 2 sigmoid(2a) - 1,
+    because torch's CPU tanh is about ten times slower than its sigmoid; with
+    s = sigmoid(2a) the logit is z = 2 W2 s + b2 - sum(W2), and
+    tanh'(a) = 1 - h^2 = 4 s (1 - s). For BCE with logits, dL/dz = sigmoid(z) - y.
     """
-    W1, b1, W2, b2 = params
-    s = torch.baddbmm(b1, W1, x.transpose(1, 2), beta=2, alpha=2).sigmoid_()  # (M, H, B)
+    W1t, b1, W2, b2 = params
+    (M, _, H), (U, _, B) = W2.shape, xt.shape
+    grouped = U != M  # regroup with views only when groups hold several models: each costs a little
+    s = torch.baddbmm(b1, W1t.transpose(1, 2), xt, beta=2, alpha=2).sigmoid_()  # (U, L*H, B)
+    if grouped:
+        s = s.view(M, H, B)
     logit = torch.baddbmm(b2 - W2.sum(2, keepdim=True), W2, s, alpha=2)  # (M, 1, B)
-    d_logit = torch.sigmoid(logit).sub_(y)
+    if grouped:
+        d_logit = torch.sigmoid(logit).view(U, -1, B).sub_(y.unsqueeze(1)).view(M, 1, B)
+    else:
+        d_logit = torch.sigmoid(logit).sub_(y.unsqueeze(1))
     g_b2 = d_logit.sum(2, keepdim=True)
     g_W2 = (s * d_logit).sum(2).unsqueeze(1).mul_(2).sub_(g_b2)  # sum of d * (2 s - 1)
     d_pre = torch.addcmul(s, s, s, value=-1).mul_(W2.transpose(1, 2)).mul_(d_logit)  # 1/4 of dL/da
-    return logit, (torch.bmm(d_pre, x), d_pre.sum(2, keepdim=True), g_W2, g_b2)
+    if grouped:
+        d_pre = d_pre.view(U, -1, B)
+    return logit, (torch.bmm(xt, d_pre.transpose(1, 2)), d_pre.sum(2, keepdim=True), g_W2, g_b2)
 
 
-def gradients(params: Params, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
+def gradients(params: Params, xt: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
     """Per-model mean batch loss and its exact gradients (the fast engine's math)."""
-    logit, raw = _raw_gradients(params, x, y)
-    B = x.shape[1]
-    loss = F.binary_cross_entropy_with_logits(logit, y, reduction="none").mean(2).squeeze(1)
+    logit, raw = _raw_gradients(params, xt, y)
+    U, B = y.shape
+    target = y.unsqueeze(1).expand(U, logit.shape[0] // U, B).reshape(logit.shape)
+    loss = F.binary_cross_entropy_with_logits(logit, target, reduction="none").mean(2).squeeze(1)
     return loss, tuple(g * (scale / B) for g, scale in zip(raw, GRAD_SCALE))
 
 
@@ -103,20 +142,28 @@ def fit(
     engine: str = "fast",
     on_epoch: Callable[[int, torch.Tensor], None] | None = None,
 ) -> tuple[Params, np.ndarray, float]:
-    """Train ``len(seeds)`` models at once; return weights, loss (M, epochs), seconds.
+    """Train ``len(seeds)`` models at once.
 
-    ``on_epoch(epoch, mean_loss)`` gets the (M,) loss tensor after each epoch.
+    Returns per-model weights ((M, H, 2), (M, H), (M, 1, H), (M, 1)), the
+    loss (M, epochs) and the seconds spent. ``on_epoch(epoch, mean_loss)``
+    gets the (M,) loss tensor after each epoch.
     """
     M, n = len(seeds), X.shape[0]
     # Inference mode skips autograd's bookkeeping on every op of the fast path.
     with torch.inference_mode(engine == "fast"):
-        params, generators, which = stack_init(seeds, hidden)
-        params = tuple(p.to(device) for p in params)
-        # One (n, 3) table so that one gather per epoch shuffles inputs and labels.
-        data = torch.from_numpy(np.column_stack([X, y]).astype(np.float32)).to(device)
-        which = which.to(device)
-        lr = torch.tensor(list(lrs), dtype=torch.float32, device=device).view(-1, 1, 1)
-        step_lr = {B: [lr * (scale / B) for scale in GRAD_SCALE] for B in {batch_size, n % batch_size} if B}
+        layout = plan(seeds, hidden)
+        U, L = layout.groups, M // layout.groups
+        initial = [torch.stack([s[name] for s in layout.initial]) for name in PARAM_NAMES]
+        params = tuple(p.to(device) for p in to_groups(*initial, groups=U))
+        X_all = torch.from_numpy(X).to(device)
+        y_all = torch.from_numpy(y).to(device=device, dtype=torch.float32)
+        source = None if layout.source is None else layout.source.to(device)
+        lr = torch.tensor([float(lrs[i]) for i in layout.order], device=device)
+        # Learning rates shaped like each parameter (per model, repeated over its H units).
+        lr_shaped = (lr.view(U, 1, L, 1).expand(U, 1, L, hidden).reshape(U, 1, -1),
+                     lr.view(U, L, 1).expand(U, L, hidden).reshape(U, -1, 1), lr.view(M, 1, 1), lr.view(M, 1, 1))
+        step_lr = {B: [r * (scale / B) for r, scale in zip(lr_shaped, GRAD_SCALE)]
+                   for B in {batch_size, n % batch_size} if B}
         losses = torch.zeros(M, epochs, device=device)
         module = optimizer = None
         if engine == "autograd":
@@ -124,25 +171,25 @@ def fit(
 
         start = time.perf_counter()
         for epoch in range(epochs):
-            perm = torch.stack([torch.randperm(n, generator=g) for g in generators]).to(device)
-            if len(generators) < M:
-                perm = perm.index_select(0, which)
-            shuffled = data.index_select(0, perm.view(-1)).view(M, n, 3)
+            perm = torch.stack([torch.randperm(n, generator=g) for g in layout.generators]).to(device)
+            if source is not None:
+                perm = perm.index_select(0, source)
+            # Inputs as contiguous (U, 2, n): every batch below is a plain slice.
+            Xs = X_all.index_select(0, perm.view(-1)).view(U, n, 2).transpose(1, 2).contiguous()
+            ys = y_all.index_select(0, perm.view(-1)).view(U, n)
             logits = []
             for first in range(0, n, batch_size):
-                batch = shuffled[:, first : first + batch_size]
-                xb, yb = batch[:, :, :2], batch[:, :, 2].unsqueeze(1)
+                xb, yb = Xs[:, :, first : first + batch_size], ys[:, first : first + batch_size]
                 if module is None:
                     logit, grads = _raw_gradients(params, xb, yb)
-                    torch._foreach_addcmul_(list(params), list(grads), step_lr[xb.shape[1]], value=-1.0)
+                    torch._foreach_addcmul_(list(params), list(grads), step_lr[yb.shape[1]], value=-1.0)
                 else:
-                    logit = _autograd_step(module, optimizer, xb[0], yb[0, 0]).view(1, 1, -1)
+                    logit = _autograd_step(module, optimizer, xb[0].T, yb[0]).view(1, 1, -1)
                 logits.append(logit)
             # The epoch's loss from the logits each batch saw before its step.
-            all_logits = torch.cat(logits, 2)
-            losses[:, epoch] = F.binary_cross_entropy_with_logits(
-                all_logits, shuffled[:, :, 2].unsqueeze(1), reduction="none"
-            ).mean(2).squeeze(1)
+            all_logits = torch.cat(logits, 2).view(U, L, n)
+            target = ys.unsqueeze(1).expand_as(all_logits).contiguous()
+            losses[:, epoch] = F.binary_cross_entropy_with_logits(all_logits, target, reduction="none").mean(2).view(M)
             if on_epoch is not None:
                 on_epoch(epoch, losses[:, epoch])
         if module is not None:
@@ -150,18 +197,17 @@ def fit(
         if device.type == "cuda":
             torch.cuda.synchronize(device)
         seconds = time.perf_counter() - start
-        return params, losses.cpu().numpy().astype(np.float64), seconds
+        back = torch.tensor(np.argsort(layout.order), device=device)
+        models = tuple(p.index_select(0, back) for p in from_groups(params))
+        return models, losses.index_select(0, back).cpu().numpy().astype(np.float64), seconds
 
 
 def _autograd_setup(params: Params, lrs: Sequence[float], device: torch.device):
     if len(lrs) != 1:
         raise ValueError("`engine` 'autograd' trains one model at a time.")
-    module = SimpleClassifier(2, params[0].shape[1], 1)
-    with torch.no_grad():
-        module.linear1.weight.copy_(params[0][0])
-        module.linear1.bias.copy_(params[1][0, :, 0])
-        module.linear2.weight.copy_(params[2][0])
-        module.linear2.bias.copy_(params[3][0, 0])
+    W1, b1, W2, b2 = from_groups(params)
+    module = SimpleClassifier(2, W1.shape[1], 1)
+    module.load_state_dict(dict(zip(PARAM_NAMES, (W1[0], b1[0], W2[0], b2[0]))))
     module.to(device).train()
     return module, torch.optim.SGD(module.parameters(), lr=float(lrs[0]))
 
@@ -180,9 +226,5 @@ def _autograd_step(module: nn.Module, optimizer: torch.optim.Optimizer, xb: torc
 
 
 def _autograd_params(module: SimpleClassifier) -> Params:
-    return (
-        module.linear1.weight.detach().unsqueeze(0),
-        module.linear1.bias.detach().view(1, -1, 1),
-        module.linear2.weight.detach().unsqueeze(0),
-        module.linear2.bias.detach().view(1, 1, 1),
-    )
+    W1, b1, W2, b2 = (p.detach() for p in module.parameters())
+    return to_groups(W1[None], b1[None], W2[None], b2[None], groups=1)

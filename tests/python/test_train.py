@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import xortorch as xt
-from xortorch._engine import gradients
+from xortorch._engine import from_groups, gradients, to_groups
 from xortorch._model import PARAM_NAMES
 
 
@@ -116,15 +116,23 @@ def test_fast_gradients_equal_autograd_on_random_batches(seed):
     yb = torch.randint(0, 2, (batch,), generator=g).float()
     loss = torch.nn.BCEWithLogitsLoss()(module(xb).squeeze(1), yb)
     loss.backward()
-    params = (
-        module.linear1.weight.detach()[None], module.linear1.bias.detach().view(1, -1, 1),
-        module.linear2.weight.detach()[None], module.linear2.bias.detach().view(1, 1, 1),
-    )
-    fast_loss, grads = gradients(params, xb[None], yb.view(1, 1, -1))
+    W1, b1, W2, b2 = (p.detach() for p in module.parameters())
+    params = to_groups(W1[None], b1[None], W2[None], b2[None], groups=1)
+    fast_loss, grads = gradients(params, xb.T[None], yb[None])
     assert fast_loss.item() == pytest.approx(loss.item(), abs=1e-6)
+    got = from_groups(grads)
     expected = [module.linear1.weight.grad, module.linear1.bias.grad, module.linear2.weight.grad, module.linear2.bias.grad]
-    for got, want in zip(grads, expected):
-        torch.testing.assert_close(got[0].reshape(want.shape), want, atol=1e-6, rtol=0)
+    for g, want in zip(got, expected):
+        torch.testing.assert_close(g[0], want, atol=1e-6, rtol=0)
+
+
+def test_grouped_layout_round_trips():
+    g = torch.Generator().manual_seed(0)
+    per_model = (torch.randn(6, 3, 2, generator=g), torch.randn(6, 3, generator=g),
+                 torch.randn(6, 1, 3, generator=g), torch.randn(6, 1, generator=g))
+    for groups in (1, 2, 3, 6):
+        for a, b in zip(from_groups(to_groups(*per_model, groups=groups)), per_model):
+            assert torch.equal(a, b)
 
 
 def test_fast_and_autograd_engines_train_the_same_model(data):
