@@ -113,8 +113,9 @@ def _raw_gradients(params: Params, xt: torch.Tensor, y: torch.Tensor) -> tuple[t
     else:
         d_logit = torch.sigmoid(logit).sub_(y.unsqueeze(1))
     g_b2 = d_logit.sum(2, keepdim=True)
-    g_W2 = (s * d_logit).sum(2).unsqueeze(1).mul_(2).sub_(g_b2)  # sum of d * (2 s - 1)
-    d_pre = torch.addcmul(s, s, s, value=-1).mul_(W2.transpose(1, 2)).mul_(d_logit)  # 1/4 of dL/da
+    sd = s * d_logit
+    g_W2 = sd.sum(2).unsqueeze(1).mul_(2).sub_(g_b2)  # sum of d * (2 s - 1)
+    d_pre = torch.addcmul(sd, s, sd, value=-1).mul_(W2.transpose(1, 2))  # d s (1 - s) W2: 1/4 of dL/da
     if grouped:
         d_pre = d_pre.view(U, -1, B)
     return logit, (torch.bmm(xt, d_pre.transpose(1, 2)), d_pre.sum(2, keepdim=True), g_W2, g_b2)
