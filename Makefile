@@ -59,8 +59,9 @@ demo: setup
 bench: setup
 	$(PYTHON) bench/run.py --out bench/results
 
+# On the device machine there is no r-xortorch environment: its own python3 runs it.
 gpu-check:
-	python3 tools/gpu_check.py
+	$(if $(wildcard $(PYTHON)),$(PYTHON),python3) tools/gpu_check.py
 
 clean:
 	rm -rf inst xortorch.Rcheck xortorch_*.tar.gz $(OUT)

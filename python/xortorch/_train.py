@@ -81,6 +81,8 @@ def train(
     dev = resolve_device(device)
     if callback is not None and not callable(callback):
         raise TypeError(f"`callback` must be callable or None, not {type(callback).__name__}.")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"`progress` must be True or False, not {progress!r}.")
 
     bar = None
     if progress:
@@ -97,7 +99,7 @@ def train(
     try:
         params, losses, seconds = fit(
             X, y, seeds=[seed], lrs=[lr], hidden=hidden, batch_size=batch_size, epochs=epochs,
-            device=dev, engine=engine, on_epoch=on_epoch if (bar or callback) else None,
+            device=dev, engine=engine, on_epoch=None if bar is None and callback is None else on_epoch,
         )
     finally:
         if bar is not None:

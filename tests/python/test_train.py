@@ -185,6 +185,7 @@ def test_bad_data(X, y, error, pattern):
         ({"device": 3}, TypeError, "`device` must be a string"),
         ({"engine": "magic"}, ValueError, "`engine` must be one of"),
         ({"callback": 3}, TypeError, "`callback` must be callable"),
+        ({"progress": "yes"}, TypeError, "`progress` must be True or False"),
         ({"seed": -3}, ValueError, "`seed`"),
     ],
 )
