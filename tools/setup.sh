@@ -35,7 +35,7 @@ assert xortorch.__file__.startswith(sys.argv[1] + "/python/"), xortorch.__file__
 if [ -x "$python" ] && "$python" -c "$check" "$repo" 2>/dev/null; then
   echo "== Python: $root/r-xortorch is ready"
 else
-  echo "== Python: creating $root/r-xortorch"
+  echo "== Python: installing the environment $root/r-xortorch"
   # torch==2.13.0 is the CPU wheel this platform serves from disk (a bare
   # `torch` pulls a multi-GB CUDA build); rpy2 3.6 needs a newer R than Debian's.
   Rscript -e "xortorch::install_xortorch(torch = 'torch==2.13.0', source = '$repo', editable = TRUE,
