@@ -43,3 +43,12 @@ def test_scalar_options_and_learning_rates_matter(data):
 def test_bad_arguments(data, kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
         xt.sweep(*data, **kwargs)
+
+
+def test_repeated_seeds_still_match_models_trained_alone(data):
+    # Seed 3 twice and seed 4 once: groups of unequal size take the per-model path.
+    result = xt.sweep(*data, lr=(0.2,), seeds=(3, 4, 3), epochs=5)
+    for i, seed in enumerate((3, 4, 3)):
+        alone = xt.train(*data, lr=0.2, seed=seed, epochs=5)
+        np.testing.assert_allclose(result["loss"][i], alone["loss"], atol=1e-6)
+        np.testing.assert_allclose(result["state"]["linear1.weight"][i], alone["state"]["linear1.weight"], atol=1e-5)
