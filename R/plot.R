@@ -103,11 +103,15 @@ plot.xor_bench <- function(x, ...) {
 #' plot(xor_sweep(xor_data(500, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1, epochs = 20))
 plot.xor_sweep <- function(x, log = "y", ...) {
   rates <- sort(unique(x$lr))
-  colours <- grDevices::hcl.colors(length(rates), "Dark 3")
-  old <- graphics::par(mar = c(5, 5, 4, 2))
+  # Okabe-Ito (colour-blind safe) without its yellow, which vanishes on white.
+  okabe_ito <- c("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+  colours <- if (length(rates) <= length(okabe_ito)) okabe_ito[seq_along(rates)] else grDevices::hcl.colors(length(rates))
+  # Room on the right for the legend, outside the curves.
+  old <- graphics::par(mar = c(5, 5, 4, 8))
   on.exit(graphics::par(old), add = TRUE)
   graphics::matplot(t(x$loss), type = "l", lty = 1, log = log, col = colours[match(x$lr, rates)],
                     xlab = "Epoch", ylab = "Mean BCE loss", main = "Training loss by learning rate", ...)
-  graphics::legend("bottomleft", legend = paste("lr =", format(rates)), col = colours, lty = 1, bg = "white")
+  graphics::legend("topleft", inset = c(1.02, 0), xpd = TRUE, legend = paste("lr =", format(rates)),
+                   col = colours, lty = 1, lwd = 2, bty = "n")
   invisible(x)
 }
