@@ -20,8 +20,9 @@ matrix, so one matmul serves the whole group.
 Layout of the parameters of M = U * L models in U groups of L (model
 m = u * L + l), with H hidden units::
 
-    W1t (U, 2, L*H)   first-layer weights, transposed and stacked per group
-    b1  (U, L*H, 1)   first-layer biases, stacked per group
+    V   (U, 3, L*H)   twice the first layer, [weights; bias] transposed and
+                      stacked per group (inputs get a row of ones, so one
+                      matmul gives 2a = 2 (W1 x + b1) and one its gradient)
     W2  (M, 1, H)     second-layer weights
     b2  (M, 1, 1)     second-layer biases
 """
@@ -40,11 +41,12 @@ from ._model import PARAM_NAMES, SimpleClassifier, init_state
 
 ENGINES = ("fast", "autograd")
 
-Params = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
+Params = tuple[torch.Tensor, ...]  # (V, W2, b2) in the engine, four per-model tensors outside it
 
-# _raw_gradients returns each gradient divided by this factor (see there); the
-# learning rate is multiplied by it instead, which is cheaper than rescaling.
-GRAD_SCALE = (4.0, 4.0, 1.0, 1.0)
+# An SGD step on the tutorial's weights, applied to the engine's layout, is
+# `param -= lr / B * GRAD_SCALE * raw gradient` (see _raw_gradients): V holds
+# 2 W, and the raw V gradient is 1/4 of the true one.
+GRAD_SCALE = (8.0, 1.0, 1.0)
 
 
 class Plan(NamedTuple):
@@ -72,19 +74,29 @@ def plan(seeds: Sequence[int], hidden: int) -> Plan:
     return Plan(order, groups, generators, source, [initial[which[i]] for i in order])
 
 
+def _group(per_model: torch.Tensor, groups: int) -> torch.Tensor:
+    """(M, H, k) per model to (U, k, L*H) per group."""
+    M, H, k = per_model.shape
+    return per_model.reshape(groups, M // groups, H, k).permute(0, 3, 1, 2).reshape(groups, k, -1)
+
+
+def _ungroup(grouped: torch.Tensor, H: int) -> torch.Tensor:
+    """(U, k, L*H) per group back to (M, H, k) per model."""
+    U, k, LH = grouped.shape
+    return grouped.reshape(U, k, LH // H, H).permute(0, 2, 3, 1).reshape(-1, H, k)
+
+
 def to_groups(W1: torch.Tensor, b1: torch.Tensor, W2: torch.Tensor, b2: torch.Tensor, groups: int) -> Params:
     """Per-model weights (M, H, 2), (M, H), (M, 1, H), (M, 1) to the engine's layout."""
-    M, H, _ = W1.shape
-    W1t = W1.reshape(groups, M // groups, H, 2).permute(0, 3, 1, 2).reshape(groups, 2, -1)
-    return W1t.contiguous(), b1.reshape(groups, -1, 1).clone(), W2.clone(), b2.reshape(M, 1, 1).clone()
+    V = 2 * _group(torch.cat([W1, b1.unsqueeze(2)], 2), groups)  # doubling is exact in floating point
+    return V.contiguous(), W2.clone(), b2.reshape(-1, 1, 1).clone()
 
 
 def from_groups(params: Params) -> Params:
     """The engine's layout back to per-model (M, H, 2), (M, H), (M, 1, H), (M, 1)."""
-    W1t, b1, W2, b2 = params
-    M, _, H = W2.shape
-    W1 = W1t.reshape(W1t.shape[0], 2, -1, H).permute(0, 2, 3, 1).reshape(M, H, 2)
-    return W1, b1.reshape(M, H), W2, b2.reshape(M, 1)
+    V, W2, b2 = params
+    Wb = _ungroup(V, W2.shape[2]) / 2
+    return Wb[:, :, :2], Wb[:, :, 2], W2, b2.reshape(-1, 1)
 
 
 def unstack(models: Params, index: int) -> dict[str, np.ndarray]:
@@ -92,19 +104,19 @@ def unstack(models: Params, index: int) -> dict[str, np.ndarray]:
     return {name: p[index].detach().cpu().numpy().copy() for name, p in zip(PARAM_NAMES, models)}
 
 
-def _raw_gradients(params: Params, xt: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
-    """Logits (M, 1, B) and the summed-loss gradients, each divided by ``GRAD_SCALE``.
+def _raw_gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
+    """Logits (M, 1, B) and the summed-loss gradients, each divided by its ``GRAD_SCALE``.
 
-    ``xt`` (U, 2, B) and ``y`` (U, B) hold each group's batch, inputs
-    transposed. Written for few, cheap ops: tanh(a) = 2 sigmoid(2a) - 1,
+    ``xa`` (U, 3, B) holds each group's inputs transposed, with a row of ones;
+    ``y`` (U, B) the labels. Written for few, cheap ops: tanh(a) = 2 sigmoid(2a) - 1,
     because torch's CPU tanh is about ten times slower than its sigmoid; with
     s = sigmoid(2a) the logit is z = 2 W2 s + b2 - sum(W2), and
     tanh'(a) = 1 - h^2 = 4 s (1 - s). For BCE with logits, dL/dz = sigmoid(z) - y.
     """
-    W1t, b1, W2, b2 = params
-    (M, _, H), (U, _, B) = W2.shape, xt.shape
+    V, W2, b2 = params
+    (M, _, H), (U, _, B) = W2.shape, xa.shape
     grouped = U != M  # regroup with views only when groups hold several models: each costs a little
-    s = torch.baddbmm(b1, W1t.transpose(1, 2), xt, beta=2, alpha=2).sigmoid_()  # (U, L*H, B)
+    s = torch.bmm(V.transpose(1, 2), xa).sigmoid_()  # (U, L*H, B)
     if grouped:
         s = s.view(M, H, B)
     logit = torch.baddbmm(b2 - W2.sum(2, keepdim=True), W2, s, alpha=2)  # (M, 1, B)
@@ -118,16 +130,18 @@ def _raw_gradients(params: Params, xt: torch.Tensor, y: torch.Tensor) -> tuple[t
     d_pre = torch.addcmul(sd, s, sd, value=-1).mul_(W2.transpose(1, 2))  # d s (1 - s) W2: 1/4 of dL/da
     if grouped:
         d_pre = d_pre.view(U, -1, B)
-    return logit, (torch.bmm(xt, d_pre.transpose(1, 2)), d_pre.sum(2, keepdim=True), g_W2, g_b2)
+    return logit, (torch.bmm(xa, d_pre.transpose(1, 2)), g_W2, g_b2)
 
 
-def gradients(params: Params, xt: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
-    """Per-model mean batch loss and its exact gradients (the fast engine's math)."""
-    logit, raw = _raw_gradients(params, xt, y)
+def gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
+    """Per-model mean batch loss and its gradients with respect to the tutorial's
+    weights, per model ((M, H, 2), (M, H), (M, 1, H), (M, 1)): the fast engine's math."""
+    logit, (raw_V, raw_W2, raw_b2) = _raw_gradients(params, xa, y)
     U, B = y.shape
     target = y.unsqueeze(1).expand(U, logit.shape[0] // U, B).reshape(logit.shape)
     loss = F.binary_cross_entropy_with_logits(logit, target, reduction="none").mean(2).squeeze(1)
-    return loss, tuple(g * (scale / B) for g, scale in zip(raw, GRAD_SCALE))
+    g_Wb = _ungroup(raw_V, raw_W2.shape[2]) * (4 / B)  # dL/da = 4 d_pre
+    return loss, (g_Wb[:, :, :2], g_Wb[:, :, 2], raw_W2 / B, raw_b2.reshape(-1, 1) / B)
 
 
 def fit(
@@ -161,8 +175,7 @@ def fit(
         source = None if layout.source is None else layout.source.to(device)
         lr = torch.tensor([float(lrs[i]) for i in layout.order], device=device)
         # Learning rates shaped like each parameter (per model, repeated over its H units).
-        lr_shaped = (lr.view(U, 1, L, 1).expand(U, 1, L, hidden).reshape(U, 1, -1),
-                     lr.view(U, L, 1).expand(U, L, hidden).reshape(U, -1, 1), lr.view(M, 1, 1), lr.view(M, 1, 1))
+        lr_shaped = (lr.view(U, 1, L, 1).expand(U, 1, L, hidden).reshape(U, 1, -1), lr.view(M, 1, 1), lr.view(M, 1, 1))
         step_lr = {B: [r * (scale / B) for r, scale in zip(lr_shaped, GRAD_SCALE)]
                    for B in {batch_size, n % batch_size} if B}
         losses = torch.zeros(M, epochs, device=device)
@@ -175,8 +188,9 @@ def fit(
             perm = torch.stack([torch.randperm(n, generator=g) for g in layout.generators]).to(device)
             if source is not None:
                 perm = perm.index_select(0, source)
-            # Inputs as contiguous (U, 2, n): every batch below is a plain slice.
-            Xs = X_all.index_select(0, perm.view(-1)).view(U, n, 2).transpose(1, 2).contiguous()
+            # Inputs as (U, 3, n), a row of ones under them: every batch below is a plain slice.
+            Xs = torch.ones(U, 3, n, device=device)
+            Xs[:, :2] = X_all.index_select(0, perm.view(-1)).view(U, n, 2).transpose(1, 2)
             ys = y_all.index_select(0, perm.view(-1)).view(U, n)
             logits = []
             for first in range(0, n, batch_size):
@@ -185,7 +199,7 @@ def fit(
                     logit, grads = _raw_gradients(params, xb, yb)
                     torch._foreach_addcmul_(list(params), list(grads), step_lr[yb.shape[1]], value=-1.0)
                 else:
-                    logit = _autograd_step(module, optimizer, xb[0].T, yb[0]).view(1, 1, -1)
+                    logit = _autograd_step(module, optimizer, xb[0, :2].T, yb[0]).view(1, 1, -1)
                 logits.append(logit)
             # The epoch's loss from the logits each batch saw before its step.
             all_logits = torch.cat(logits, 2).view(U, L, n)
