@@ -127,10 +127,12 @@ def _raw_gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[t
     g_b2 = d_logit.sum(2, keepdim=True)
     sd = s * d_logit
     g_W2 = sd.sum(2).unsqueeze(1).mul_(2).sub_(g_b2)  # sum of d * (2 s - 1)
-    d_pre = torch.addcmul(sd, s, sd, value=-1).mul_(W2.transpose(1, 2))  # d s (1 - s) W2: 1/4 of dL/da
+    q = torch.addcmul(sd, s, sd, value=-1)  # d s (1 - s); times W2 it is 1/4 of dL/da
     if grouped:
-        d_pre = d_pre.view(U, -1, B)
-    return logit, (torch.bmm(xa, d_pre.transpose(1, 2)), g_W2, g_b2)
+        q = q.view(U, -1, B)
+    # W2 is constant over the batch, so it scales the small (U, 3, L*H) product, not q.
+    g_V = torch.bmm(xa, q.transpose(1, 2)).mul_(W2.view(U, 1, -1))
+    return logit, (g_V, g_W2, g_b2)
 
 
 def gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
@@ -140,7 +142,7 @@ def gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.
     U, B = y.shape
     target = y.unsqueeze(1).expand(U, logit.shape[0] // U, B).reshape(logit.shape)
     loss = F.binary_cross_entropy_with_logits(logit, target, reduction="none").mean(2).squeeze(1)
-    g_Wb = _ungroup(raw_V, raw_W2.shape[2]) * (4 / B)  # dL/da = 4 d_pre
+    g_Wb = _ungroup(raw_V, raw_W2.shape[2]) * (4 / B)  # raw_V is 1/4 of the gradient of [W1, b1]
     return loss, (g_Wb[:, :, :2], g_Wb[:, :, 2], raw_W2 / B, raw_b2.reshape(-1, 1) / B)
 
 
@@ -202,9 +204,9 @@ def fit(
                     logit = _autograd_step(module, optimizer, xb[0, :2].T, yb[0]).view(1, 1, -1)
                 logits.append(logit)
             # The epoch's loss from the logits each batch saw before its step.
-            all_logits = torch.cat(logits, 2).view(U, L, n)
-            target = ys.unsqueeze(1).expand_as(all_logits).contiguous()
-            losses[:, epoch] = F.binary_cross_entropy_with_logits(all_logits, target, reduction="none").mean(2).view(M)
+            # BCE with logits is softplus(z) - y z = softplus((1 - 2y) z): one pass, no broadcast target.
+            sign = ys.mul(-2).add_(1).unsqueeze(1)
+            losses[:, epoch] = F.softplus(torch.cat(logits, 2).view(U, L, n).mul_(sign)).mean(2).view(M)
             if on_epoch is not None:
                 on_epoch(epoch, losses[:, epoch])
         if module is not None:
