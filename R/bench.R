@@ -28,7 +28,5 @@ xor_bench <- function(n = 5000, repeats = 5, devices = NULL, precision = c("floa
     devices <- as.list(devices)
   }
   table <- py_call(xt()$bench(n = n, repeats = repeats, devices = devices, precision = precision))
-  out <- as.data.frame(lapply(table, unlist), stringsAsFactors = FALSE)
-  class(out) <- c("xor_bench", "data.frame")
-  out
+  table_from_py(table, "xor_bench")
 }

@@ -32,4 +32,34 @@ model_to_py <- function(model) {
   list(state = unclass(model$state))
 }
 
+# make_data()'s (X, y) tuple as an xor_data data frame.
+data_from_py <- function(out) {
+  structure(
+    data.frame(x1 = out[[1]][, 1], x2 = out[[1]][, 2], label = as.integer(out[[2]])),
+    class = c("xor_data", "data.frame")
+  )
+}
+
+grid_from_py <- function(grid) {
+  list(x1 = as.vector(grid$x1), x2 = as.vector(grid$x2),
+       prob = matrix(grid$prob, length(grid$x1), length(grid$x2)))
+}
+
+# bench()'s dict of equal-length columns as a data frame.
+table_from_py <- function(table, class) {
+  out <- as.data.frame(lapply(table, unlist), stringsAsFactors = FALSE)
+  class(out) <- c(class, "data.frame")
+  out
+}
+
+# sweep()'s columns as a data frame, the loss curves as a matrix column.
+sweep_from_py <- function(res) {
+  out <- data.frame(lr = as.vector(res$lr), seed = as.vector(res$seed),
+                    final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy))
+  out$loss <- matrix(res$loss, nrow = nrow(out))
+  attr(out, "seconds") <- res$seconds
+  class(out) <- c("xor_sweep", "data.frame")
+  out
+}
+
 `%||%` <- function(x, y) if (is.null(x)) y else x

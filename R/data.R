@@ -19,9 +19,5 @@ xor_data <- function(n = 200, std = 0.1, seed = NULL) {
   n <- check_count(n, "n")
   std <- check_positive(std, "std", allow_zero = TRUE)
   seed <- check_seed(seed)
-  out <- py_call(xt()$make_data(n, std = std, seed = seed))
-  structure(
-    data.frame(x1 = out[[1]][, 1], x2 = out[[1]][, 2], label = as.integer(out[[2]])),
-    class = c("xor_data", "data.frame")
-  )
+  data_from_py(py_call(xt()$make_data(n, std = std, seed = seed)))
 }

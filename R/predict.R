@@ -60,7 +60,5 @@ xor_predict_grid <- function(model, xlim = c(-0.5, 1.5), ylim = c(-0.5, 1.5), st
   xlim <- check_range(xlim, "xlim")
   ylim <- check_range(ylim, "ylim")
   step <- check_positive(step, "step")
-  grid <- py_call(xt()$predict_grid(model_to_py(model), xlim = xlim, ylim = ylim, step = step))
-  list(x1 = as.vector(grid$x1), x2 = as.vector(grid$x2),
-       prob = matrix(grid$prob, length(grid$x1), length(grid$x2)))
+  grid_from_py(py_call(xt()$predict_grid(model_to_py(model), xlim = xlim, ylim = ylim, step = step)))
 }

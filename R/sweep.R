@@ -27,14 +27,8 @@ xor_sweep <- function(data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3, 
   epochs <- check_count(epochs, "epochs")
   device <- check_device(device)
   args <- data_to_py(data)
-  res <- py_call(xt()$sweep(
+  sweep_from_py(py_call(xt()$sweep(
     args$X, args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
     batch_size = batch_size, epochs = epochs, device = device
-  ))
-  out <- data.frame(lr = as.vector(res$lr), seed = as.vector(res$seed),
-                    final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy))
-  out$loss <- matrix(res$loss, nrow = nrow(out))
-  attr(out, "seconds") <- res$seconds
-  class(out) <- c("xor_sweep", "data.frame")
-  out
+  )))
 }
