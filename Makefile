@@ -10,7 +10,7 @@ VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := xortorch_$(VERSION).tar.gz
 OUT := out
 
-.PHONY: all setup test test-python check install test-bridge demo bench docs bundle gpu-check clean
+.PHONY: all setup lint test test-python check install test-bridge demo bench docs bundle gpu-check clean
 
 all: test
 
@@ -18,11 +18,17 @@ setup:
 	bash tools/setup.sh
 
 test: setup
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory install
 	$(MAKE) --no-print-directory test-bridge
 	@echo "make test: all test suites passed"
+
+lint:
+	$(PYTHON) -m ruff check python tests/python tools bench
+	$(PYTHON) -m ruff format --check python tests/python tools bench
+	$(PYTHON) -m mypy
 
 test-python:
 	$(PYTHON) -m pytest -m "not bridge and not gpu" tests/python
@@ -32,7 +38,7 @@ test-python:
 bundle:
 	rm -rf inst/python
 	mkdir -p inst/python
-	cp -r python pyproject.toml README.md inst/python/
+	cp -r python pyproject.toml README.md LICENSE inst/python/
 	find inst/python -name '__pycache__' -prune -exec rm -rf {} + -o -name '*.egg-info' -prune -exec rm -rf {} +
 
 $(TARBALL): bundle

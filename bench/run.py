@@ -65,11 +65,14 @@ def goal_engine(repeats: int) -> dict:
     dataset = xt.XORDataset(2500, seed=1)
     X, y = dataset.data.numpy(), dataset.label.numpy()
     X_test, y_test = xt.make_data(500, seed=2)
-    medians = interleaved({
-        "tutorial loop": lambda: tutorial_train(dataset, seed=1),
-        "autograd engine": lambda: xt.train(X, y, seed=1, engine="autograd"),
-        "fast engine": lambda: xt.train(X, y, seed=1),
-    }, repeats)
+    medians = interleaved(
+        {
+            "tutorial loop": lambda: tutorial_train(dataset, seed=1),
+            "autograd engine": lambda: xt.train(X, y, seed=1, engine="autograd"),
+            "fast engine": lambda: xt.train(X, y, seed=1),
+        },
+        repeats,
+    )
     return {
         "seconds": medians,
         "speedup_vs_tutorial": medians["tutorial loop"] / medians["fast engine"],
@@ -83,11 +86,14 @@ def goal_engine(repeats: int) -> dict:
 def goal_sweep(repeats: int) -> dict:
     X, y = xt.make_data(2500, seed=1)
     grid = dict(lr=[0.01 * 1.6**i for i in range(10)], seeds=range(10))
-    medians = interleaved({
-        "train() one model": lambda: xt.train(X, y, seed=1),
-        "sweep 10 lr x 10 seeds": lambda: xt.sweep(X, y, **grid),
-        "sweep 1 lr x 100 seeds": lambda: xt.sweep(X, y, lr=[0.1], seeds=range(100)),
-    }, repeats)
+    medians = interleaved(
+        {
+            "train() one model": lambda: xt.train(X, y, seed=1),
+            "sweep 10 lr x 10 seeds": lambda: xt.sweep(X, y, **grid),
+            "sweep 1 lr x 100 seeds": lambda: xt.sweep(X, y, lr=[0.1], seeds=range(100)),
+        },
+        repeats,
+    )
     one = medians["train() one model"]
     return {
         "seconds": medians,
@@ -104,8 +110,13 @@ def goal_matmul(repeats: int, n: int = 5000) -> dict:
         ours.append(xt.bench(n=n, repeats=repeats, devices=["cpu"])["seconds"][0])
         reference.append(timer.timeit(repeats).median)
     ours_s, ref_s = statistics.median(ours), statistics.median(reference)
-    return {"n": n, "bench_seconds": ours_s, "utils_benchmark_seconds": ref_s, "ratio": ours_s / ref_s,
-            "gflops": 2 * n**3 / ours_s / 1e9}
+    return {
+        "n": n,
+        "bench_seconds": ours_s,
+        "utils_benchmark_seconds": ref_s,
+        "ratio": ours_s / ref_s,
+        "gflops": 2 * n**3 / ours_s / 1e9,
+    }
 
 
 SCALE_SCRIPT = """
@@ -135,7 +146,8 @@ else:
     except ValueError as err:
         extra = {"error": str(err)}
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "baseline_rss_mb": baseline, "extra_peak_mb": status("VmHWM") - baseline, **extra}))
+peak = status("VmHWM") - baseline
+    print(json.dumps({"seconds": seconds, "baseline_rss_mb": baseline, "extra_peak_mb": peak, **extra}))
 """
 
 
@@ -191,29 +203,54 @@ def machine() -> dict:
 
 def markdown(r: dict) -> str:
     m, e, s, mm, sc, b = r["machine"], r["engine"], r["sweep"], r["matmul"], r["scale"], r["bridge"]
-    bridge = (f"{b['ratio']:.2f}x | <= 1.2x | `xor_train()` {b['seconds']['xor_train']*1e3:.0f} ms vs `train()` "
-              f"{b['seconds']['train']*1e3:.0f} ms, one R session" if "ratio" in b else f"skipped | <= 1.2x | {b['skipped']}")
+    bridge = (
+        f"{b['ratio']:.2f}x | <= 1.2x | `xor_train()` {b['seconds']['xor_train'] * 1e3:.0f} ms vs `train()` "
+        f"{b['seconds']['train'] * 1e3:.0f} ms, one R session"
+        if "ratio" in b
+        else f"skipped | <= 1.2x | {b['skipped']}"
+    )
     rows = [
-        ("1. `train()` vs the tutorial's loop", f"{e['speedup_vs_tutorial']:.1f}x faster", ">= 10x",
-         f"tutorial {e['seconds']['tutorial loop']*1e3:.0f} ms, autograd engine {e['seconds']['autograd engine']*1e3:.0f} ms, "
-         f"fast {e['seconds']['fast engine']*1e3:.0f} ms; accuracy on 500 fresh points "
-         f"{e['accuracy']['tutorial loop']:.3f} (tutorial) / {e['accuracy']['fast engine']:.3f} (fast)"),
-        ("2. `sweep()` of 100 models vs one model", f"{s['ratio_100_models_grid']:.1f}x (10 lr x 10 seeds); "
-         f"{s['ratio_100_models_seeds']:.1f}x (100 seeds)", "<= 3x",
-         f"one model {s['seconds']['train() one model']*1e3:.0f} ms"),
-        ("3. `bench()` CPU vs `torch.utils.benchmark`", f"{mm['ratio']:.3f}", "0.9 - 1.1",
-         f"{mm['n']}^2 matmul, {mm['gflops']:.0f} GFLOP/s, all {m['torch_threads']} threads"),
-        ("4. scale: train on 1,000,000 points", f"{sc['train_1m']['train_seconds']/sc['train_1m']['epochs']:.2f} s/epoch",
-         "bounded memory", f"peak memory +{sc['train_1m']['extra_peak_mb']:.0f} MB over the process's "
-         f"{sc['train_1m']['baseline_rss_mb']:.0f} MB; accuracy {sc['train_1m']['accuracy']:.3f} on 10,000 points"),
-        ("4. scale: `predict_grid(step=0.001)`", f"{sc['grid_4m']['seconds']:.2f} s", "bounded memory",
-         f"{sc['grid_4m']['points']:,} points, peak memory +{sc['grid_4m']['extra_peak_mb']:.0f} MB; "
-         f"step 0.0001 (400 million points) is a clear ValueError"),
+        (
+            "1. `train()` vs the tutorial's loop",
+            f"{e['speedup_vs_tutorial']:.1f}x faster",
+            ">= 10x",
+            f"tutorial {e['seconds']['tutorial loop'] * 1e3:.0f} ms, "
+            f"autograd engine {e['seconds']['autograd engine'] * 1e3:.0f} ms, "
+            f"fast {e['seconds']['fast engine'] * 1e3:.0f} ms; accuracy on 500 fresh points "
+            f"{e['accuracy']['tutorial loop']:.3f} (tutorial) / {e['accuracy']['fast engine']:.3f} (fast)",
+        ),
+        (
+            "2. `sweep()` of 100 models vs one model",
+            f"{s['ratio_100_models_grid']:.1f}x (10 lr x 10 seeds); {s['ratio_100_models_seeds']:.1f}x (100 seeds)",
+            "<= 3x",
+            f"one model {s['seconds']['train() one model'] * 1e3:.0f} ms",
+        ),
+        (
+            "3. `bench()` CPU vs `torch.utils.benchmark`",
+            f"{mm['ratio']:.3f}",
+            "0.9 - 1.1",
+            f"{mm['n']}^2 matmul, {mm['gflops']:.0f} GFLOP/s, all {m['torch_threads']} threads",
+        ),
+        (
+            "4. scale: train on 1,000,000 points",
+            f"{sc['train_1m']['train_seconds'] / sc['train_1m']['epochs']:.2f} s/epoch",
+            "bounded memory",
+            f"peak memory +{sc['train_1m']['extra_peak_mb']:.0f} MB over the process's "
+            f"{sc['train_1m']['baseline_rss_mb']:.0f} MB; accuracy {sc['train_1m']['accuracy']:.3f} on 10,000 points",
+        ),
+        (
+            "4. scale: `predict_grid(step=0.001)`",
+            f"{sc['grid_4m']['seconds']:.2f} s",
+            "bounded memory",
+            f"{sc['grid_4m']['points']:,} points, peak memory +{sc['grid_4m']['extra_peak_mb']:.0f} MB; "
+            f"step 0.0001 (400 million points) is a clear ValueError",
+        ),
         ("5. R bridge: `xor_train()` vs `train()`", *bridge.split(" | ")),
     ]
     lines = [
         f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, torch {m['torch']}, "
-        f"{'GPU ' + m['cuda'] if m['cuda'] else 'no GPU'}). Ratios come from contenders run side by side in one process.",
+        f"{'GPU ' + m['cuda'] if m['cuda'] else 'no GPU'}). "
+        "Ratios come from contenders run side by side in one process.",
         "",
         "| goal | measured | target | context |",
         "|---|---|---|---|",
@@ -237,8 +274,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     results = {"machine": machine()}
-    for name, run in [("engine", lambda: goal_engine(args.repeats)), ("sweep", lambda: goal_sweep(args.repeats)),
-                      ("matmul", lambda: goal_matmul(args.repeats)), ("scale", goal_scale), ("bridge", goal_bridge)]:
+    for name, run in [
+        ("engine", lambda: goal_engine(args.repeats)),
+        ("sweep", lambda: goal_sweep(args.repeats)),
+        ("matmul", lambda: goal_matmul(args.repeats)),
+        ("scale", goal_scale),
+        ("bridge", goal_bridge),
+    ]:
         print(f"== {name}", flush=True)
         results[name] = run()
     out = Path(args.out)

@@ -36,7 +36,9 @@ def run_tests() -> dict:
     except ImportError:
         pytest = None
     if pytest is not None:
-        code = pytest.main(["-q", "-p", "no:cacheprovider", "-m", "gpu", str(ROOT / "tests" / "python" / "test_gpu.py")])
+        code = pytest.main(
+            ["-q", "-p", "no:cacheprovider", "-m", "gpu", str(ROOT / "tests" / "python" / "test_gpu.py")]
+        )
         return {"runner": "pytest", "exit_code": int(code), "passed": int(code) == 0}
     # No pytest here: call each test, giving tmp_path a fresh folder.
     module = importlib.import_module("test_gpu")
@@ -69,9 +71,13 @@ def main() -> int:
         report["bench_tf32"] = xt.bench(n=5000, repeats=20, devices=["cuda"], precision="tf32")
         X, y = xt.make_data(2500, seed=1)
         timings = {}
-        for label, call in [("train one model", lambda: xt.train(X, y, seed=1, device="cuda")),
-                            ("sweep 100 models", lambda: xt.sweep(X, y, lr=[0.01 * 1.6**i for i in range(10)],
-                                                                   seeds=range(10), device="cuda"))]:
+        for label, call in [
+            ("train one model", lambda: xt.train(X, y, seed=1, device="cuda")),
+            (
+                "sweep 100 models",
+                lambda: xt.sweep(X, y, lr=[0.01 * 1.6**i for i in range(10)], seeds=range(10), device="cuda"),
+            ),
+        ]:
             call()  # warm-up
             start = time.perf_counter()
             call()
@@ -81,8 +87,10 @@ def main() -> int:
         report["summary"] = (
             f"{report['device']}: 5000^2 matmul FP32 {fp32 * 1e3:.2f} ms "
             f"({report['bench_fp32']['gflops'][1] / 1e3:.1f} TFLOP/s), TF32 "
-            f"{report['bench_tf32']['seconds'][0] * 1e3:.2f} ms ({report['bench_tf32']['gflops'][0] / 1e3:.1f} TFLOP/s); "
-            f"CPU {report['bench_fp32']['seconds'][0]:.3f} s; tests {'passed' if report['tests']['passed'] else 'FAILED'}"
+            f"{report['bench_tf32']['seconds'][0] * 1e3:.2f} ms "
+            f"({report['bench_tf32']['gflops'][0] / 1e3:.1f} TFLOP/s); "
+            f"CPU {report['bench_fp32']['seconds'][0]:.3f} s; "
+            f"tests {'passed' if report['tests']['passed'] else 'FAILED'}"
         )
     else:
         report["summary"] = "CUDA is not available: nothing to check"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import statistics
 import time
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import torch
 
@@ -46,9 +47,9 @@ def _time_matmul(x: torch.Tensor, repeats: int) -> list[float]:
         return times
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        began = time.perf_counter()
         torch.matmul(x, x, out=out)
-        times.append(time.perf_counter() - start)
+        times.append(time.perf_counter() - began)
     return times
 
 

@@ -9,14 +9,14 @@ import torch.utils.data as data
 from ._validation import MAX_POINTS, check_int, check_number, resolve_seed
 
 
-def _continuous_xor(
-    n: int, std: float, generator: torch.Generator | None
-) -> tuple[torch.Tensor, torch.Tensor]:
+def _continuous_xor(n: int, std: float, generator: torch.Generator | None) -> tuple[torch.Tensor, torch.Tensor]:
     # The tutorial's generate_continuous_xor, draw for draw: corners first, then
     # noise, so `make_data(seed=s)` equals `XORDataset` after `torch.manual_seed(s)`.
     corners = torch.randint(low=0, high=2, size=(n, 2), dtype=torch.float32, generator=generator)
     label = (corners.sum(dim=1) == 1).to(torch.long)
-    noisy = corners + std * torch.randn(corners.shape, generator=generator)
+    noisy = corners + std * torch.randn(corners.shape, generator=generator, dtype=torch.float32)
+    if not torch.isfinite(noisy).all():
+        raise ValueError(f"`std` = {std:g} is too large: the points overflow float32.")
     return noisy, label
 
 

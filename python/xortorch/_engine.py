@@ -18,9 +18,9 @@ their batches: they form a *group* whose first layers are stacked into one
 matrix, so one matmul serves the whole group.
 
 Layout of the parameters of M = U * L models in U groups of L (model
-m = u * L + l), with H hidden units::
+m = u * L + l), with p inputs and H hidden units::
 
-    V   (U, 3, L*H)   twice the first layer, [weights; bias] transposed and
+    V   (U, p+1, L*H) twice the first layer, [weights; bias] transposed and
                       stacked per group (inputs get a row of ones, so one
                       matmul gives 2a = 2 (W1 x + b1) and one its gradient)
     W2  (M, 1, H)     second-layer weights
@@ -30,14 +30,16 @@ m = u * L + l), with H hidden units::
 from __future__ import annotations
 
 import time
-from typing import Callable, NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import Callable, NamedTuple
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ._model import PARAM_NAMES, SimpleClassifier, init_state
+from ._model import PARAM_NAMES, SimpleClassifier, blank_module, init_state
+from ._threads import threads_for
 
 ENGINES = ("fast", "autograd")
 
@@ -59,11 +61,11 @@ class Plan(NamedTuple):
     initial: list[dict[str, torch.Tensor]]  # initial weights of each model, in `order`
 
 
-def plan(seeds: Sequence[int], hidden: int) -> Plan:
+def plan(seeds: Sequence[int], hidden: int, inputs: int) -> Plan:
     distinct = list(dict.fromkeys(int(seed) for seed in seeds))
     generators = [torch.Generator().manual_seed(seed) for seed in distinct]
     # Each generator draws its models' initial weights first, then the shuffles.
-    initial = [init_state(hidden, g) for g in generators]
+    initial = [init_state(hidden, g, inputs) for g in generators]
     which = [distinct.index(int(seed)) for seed in seeds]
     if len({which.count(i) for i in range(len(distinct))}) == 1:  # any lr x seeds grid
         order = sorted(range(len(which)), key=lambda i: which[i])
@@ -87,16 +89,16 @@ def _ungroup(grouped: torch.Tensor, H: int) -> torch.Tensor:
 
 
 def to_groups(W1: torch.Tensor, b1: torch.Tensor, W2: torch.Tensor, b2: torch.Tensor, groups: int) -> Params:
-    """Per-model weights (M, H, 2), (M, H), (M, 1, H), (M, 1) to the engine's layout."""
+    """Per-model weights (M, H, p), (M, H), (M, 1, H), (M, 1) to the engine's layout."""
     V = 2 * _group(torch.cat([W1, b1.unsqueeze(2)], 2), groups)  # doubling is exact in floating point
     return V.contiguous(), W2.clone(), b2.reshape(-1, 1, 1).clone()
 
 
 def from_groups(params: Params) -> Params:
-    """The engine's layout back to per-model (M, H, 2), (M, H), (M, 1, H), (M, 1)."""
+    """The engine's layout back to per-model (M, H, p), (M, H), (M, 1, H), (M, 1)."""
     V, W2, b2 = params
     Wb = _ungroup(V, W2.shape[2]) / 2
-    return Wb[:, :, :2], Wb[:, :, 2], W2, b2.reshape(-1, 1)
+    return Wb[:, :, :-1], Wb[:, :, -1], W2, b2.reshape(-1, 1)
 
 
 def unstack(models: Params, index: int) -> dict[str, np.ndarray]:
@@ -107,7 +109,7 @@ def unstack(models: Params, index: int) -> dict[str, np.ndarray]:
 def _raw_gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
     """Logits (M, 1, B) and the summed-loss gradients, each divided by its ``GRAD_SCALE``.
 
-    ``xa`` (U, 3, B) holds each group's inputs transposed, with a row of ones;
+    ``xa`` (U, p+1, B) holds each group's inputs transposed, with a row of ones;
     ``y`` (U, B) the labels. Written for few, cheap ops: tanh(a) = 2 sigmoid(2a) - 1,
     because torch's CPU tanh is about ten times slower than its sigmoid; with
     s = sigmoid(2a) the logit is z = 2 W2 s + b2 - sum(W2), and
@@ -130,20 +132,20 @@ def _raw_gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[t
     q = torch.addcmul(sd, s, sd, value=-1)  # d s (1 - s); times W2 it is 1/4 of dL/da
     if grouped:
         q = q.view(U, -1, B)
-    # W2 is constant over the batch, so it scales the small (U, 3, L*H) product, not q.
+    # W2 is constant over the batch, so it scales the small (U, p+1, L*H) product, not q.
     g_V = torch.bmm(xa, q.transpose(1, 2)).mul_(W2.view(U, 1, -1))
     return logit, (g_V, g_W2, g_b2)
 
 
 def gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
     """Per-model mean batch loss and its gradients with respect to the tutorial's
-    weights, per model ((M, H, 2), (M, H), (M, 1, H), (M, 1)): the fast engine's math."""
+    weights, per model ((M, H, p), (M, H), (M, 1, H), (M, 1)): the fast engine's math."""
     logit, (raw_V, raw_W2, raw_b2) = _raw_gradients(params, xa, y)
     U, B = y.shape
     target = y.unsqueeze(1).expand(U, logit.shape[0] // U, B).reshape(logit.shape)
     loss = F.binary_cross_entropy_with_logits(logit, target, reduction="none").mean(2).squeeze(1)
     g_Wb = _ungroup(raw_V, raw_W2.shape[2]) * (4 / B)  # raw_V is 1/4 of the gradient of [W1, b1]
-    return loss, (g_Wb[:, :, :2], g_Wb[:, :, 2], raw_W2 / B, raw_b2.reshape(-1, 1) / B)
+    return loss, (g_Wb[:, :, :-1], g_Wb[:, :, -1], raw_W2 / B, raw_b2.reshape(-1, 1) / B)
 
 
 def fit(
@@ -158,50 +160,53 @@ def fit(
     device: torch.device,
     engine: str = "fast",
     on_epoch: Callable[[int, torch.Tensor], None] | None = None,
+    init: dict[str, np.ndarray] | None = None,
 ) -> tuple[Params, np.ndarray, float]:
     """Train ``len(seeds)`` models at once.
 
-    Returns per-model weights ((M, H, 2), (M, H), (M, 1, H), (M, 1)), the
+    ``init`` (checked weights) replaces every model's initial weights; the seed
+    still draws its shuffles as usual. Returns per-model weights ((M, H, p), (M, H), (M, 1, H), (M, 1)), the
     loss (M, epochs) and the seconds spent. ``on_epoch(epoch, mean_loss)``
     gets the (M,) loss tensor after each epoch.
     """
-    M, n = len(seeds), X.shape[0]
+    (n, p), M = X.shape, len(seeds)
     # Inference mode skips autograd's bookkeeping on every op of the fast path.
-    with torch.inference_mode(engine == "fast"):
-        layout = plan(seeds, hidden)
+    with torch.inference_mode(engine == "fast"), threads_for(M * hidden * min(batch_size, n)):
+        layout = plan(seeds, hidden, p)
         U, L = layout.groups, M // layout.groups
-        initial = [torch.stack([s[name] for s in layout.initial]) for name in PARAM_NAMES]
-        params = tuple(p.to(device) for p in to_groups(*initial, groups=U))
+        starts = layout.initial if init is None else [{k: torch.from_numpy(v) for k, v in init.items()}] * M
+        W1, b1, W2, b2 = (torch.stack([s[name] for s in starts]) for name in PARAM_NAMES)
+        params = tuple(t.to(device) for t in to_groups(W1, b1, W2, b2, groups=U))
         X_all = torch.from_numpy(X).to(device)
+        # float32 throughout, whatever torch.get_default_dtype() says.
         y_all = torch.from_numpy(y).to(device=device, dtype=torch.float32)
         source = None if layout.source is None else layout.source.to(device)
-        lr = torch.tensor([float(lrs[i]) for i in layout.order], device=device)
+        lr = torch.tensor([float(lrs[i]) for i in layout.order], device=device, dtype=torch.float32)
         # Learning rates shaped like each parameter (per model, repeated over its H units).
         lr_shaped = (lr.view(U, 1, L, 1).expand(U, 1, L, hidden).reshape(U, 1, -1), lr.view(M, 1, 1), lr.view(M, 1, 1))
-        step_lr = {B: [r * (scale / B) for r, scale in zip(lr_shaped, GRAD_SCALE)]
-                   for B in {batch_size, n % batch_size} if B}
-        losses = torch.zeros(M, epochs, device=device)
-        module = optimizer = None
-        if engine == "autograd":
-            module, optimizer = _autograd_setup(params, lrs, device)
+        step_lr = {
+            B: [r * (scale / B) for r, scale in zip(lr_shaped, GRAD_SCALE)] for B in {batch_size, n % batch_size} if B
+        }
+        losses = torch.zeros(M, epochs, device=device, dtype=torch.float32)
+        reference = _autograd_setup(params, lrs, device) if engine == "autograd" else None
 
         start = time.perf_counter()
         for epoch in range(epochs):
             perm = torch.stack([torch.randperm(n, generator=g) for g in layout.generators]).to(device)
             if source is not None:
                 perm = perm.index_select(0, source)
-            # Inputs as (U, 3, n), a row of ones under them: every batch below is a plain slice.
-            Xs = torch.ones(U, 3, n, device=device)
-            Xs[:, :2] = X_all.index_select(0, perm.view(-1)).view(U, n, 2).transpose(1, 2)
+            # Inputs as (U, p+1, n), a row of ones under them: every batch below is a plain slice.
+            Xs = torch.ones(U, p + 1, n, device=device, dtype=torch.float32)
+            Xs[:, :p] = X_all.index_select(0, perm.view(-1)).view(U, n, p).transpose(1, 2)
             ys = y_all.index_select(0, perm.view(-1)).view(U, n)
             logits = []
             for first in range(0, n, batch_size):
                 xb, yb = Xs[:, :, first : first + batch_size], ys[:, first : first + batch_size]
-                if module is None:
+                if reference is None:
                     logit, grads = _raw_gradients(params, xb, yb)
                     torch._foreach_addcmul_(list(params), list(grads), step_lr[yb.shape[1]], value=-1.0)
                 else:
-                    logit = _autograd_step(module, optimizer, xb[0, :2].T, yb[0]).view(1, 1, -1)
+                    logit = _autograd_step(*reference, xb[0, :p].T, yb[0]).view(1, 1, -1)
                 logits.append(logit)
             # The epoch's loss from the logits each batch saw before its step.
             # BCE with logits is softplus(z) - y z = softplus((1 - 2y) z): one pass, no broadcast target.
@@ -209,21 +214,23 @@ def fit(
             losses[:, epoch] = F.softplus(torch.cat(logits, 2).view(U, L, n).mul_(sign)).mean(2).view(M)
             if on_epoch is not None:
                 on_epoch(epoch, losses[:, epoch])
-        if module is not None:
-            params = _autograd_params(module)
+        if reference is not None:
+            params = _autograd_params(reference[0])
         if device.type == "cuda":
             torch.cuda.synchronize(device)
         seconds = time.perf_counter() - start
         back = torch.tensor(np.argsort(layout.order), device=device)
-        models = tuple(p.index_select(0, back) for p in from_groups(params))
+        models = tuple(t.index_select(0, back) for t in from_groups(params))
         return models, losses.index_select(0, back).cpu().numpy().astype(np.float64), seconds
 
 
-def _autograd_setup(params: Params, lrs: Sequence[float], device: torch.device):
+def _autograd_setup(
+    params: Params, lrs: Sequence[float], device: torch.device
+) -> tuple[SimpleClassifier, torch.optim.Optimizer]:
     if len(lrs) != 1:
         raise ValueError("`engine` 'autograd' trains one model at a time.")
     W1, b1, W2, b2 = from_groups(params)
-    module = SimpleClassifier(2, W1.shape[1], 1)
+    module = blank_module(W1.shape[2], W1.shape[1])
     module.load_state_dict(dict(zip(PARAM_NAMES, (W1[0], b1[0], W2[0], b2[0]))))
     module.to(device).train()
     return module, torch.optim.SGD(module.parameters(), lr=float(lrs[0]))

@@ -3,14 +3,16 @@
 A *model* in xortorch is a plain ``dict`` so that it crosses to R (and back)
 without any Python object attached::
 
-    {"state":   {"linear1.weight": (hidden, 2), "linear1.bias": (hidden,),
+    {"state":   {"linear1.weight": (hidden, p), "linear1.bias": (hidden,),
                  "linear2.weight": (1, hidden), "linear2.bias": (1,)},
      "loss":    (epochs,) mean training loss per epoch,
      "config":  {"hidden": ..., "lr": ..., ...},
      "device":  "cpu",
      "seconds": training time}
 
-Only ``"state"`` is required; the names are the tutorial's ``state_dict`` keys.
+Only ``"state"`` is required; the names are the tutorial's ``state_dict`` keys
+and the shapes exactly those of ``SimpleClassifier(p, hidden, 1)``, p inputs
+(2 in the tutorial).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn as nn
+
+from ._validation import as_float32
 
 PARAM_NAMES = ("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
 
@@ -42,62 +46,67 @@ class SimpleClassifier(nn.Module):
         return x
 
 
-def init_state(hidden: int, generator: torch.Generator) -> dict[str, torch.Tensor]:
+def init_state(hidden: int, generator: torch.Generator, inputs: int = 2) -> dict[str, torch.Tensor]:
     """Draw initial weights the way ``nn.Linear`` does, from ``generator``.
 
     ``nn.Linear``'s default (Kaiming-uniform with a=sqrt(5)) is U(-1/sqrt(fan_in),
     1/sqrt(fan_in)) for weights and biases alike; drawing it here keeps the
-    global RNG untouched and makes a seed fully determine a model.
+    global RNG untouched and makes a seed fully determine a model. Always
+    float32, whatever ``torch.get_default_dtype()`` says.
     """
     shapes = {
-        "linear1.weight": ((hidden, 2), 2),
-        "linear1.bias": ((hidden,), 2),
+        "linear1.weight": ((hidden, inputs), inputs),
+        "linear1.bias": ((hidden,), inputs),
         "linear2.weight": ((1, hidden), hidden),
         "linear2.bias": ((1,), hidden),
     }
     state = {}
     for name, (shape, fan_in) in shapes.items():
         bound = 1.0 / math.sqrt(fan_in)
-        state[name] = torch.empty(shape).uniform_(-bound, bound, generator=generator)
+        state[name] = torch.empty(shape, dtype=torch.float32).uniform_(-bound, bound, generator=generator)
     return state
 
 
+def expected_shapes(hidden: int, inputs: int) -> dict[str, tuple[int, ...]]:
+    """The parameter shapes of ``SimpleClassifier(inputs, hidden, 1)``."""
+    return {
+        "linear1.weight": (hidden, inputs),
+        "linear1.bias": (hidden,),
+        "linear2.weight": (1, hidden),
+        "linear2.bias": (1,),
+    }
+
+
 def check_state(state: Any, name: str = "model") -> dict[str, np.ndarray]:
-    """Validate a state dict and return C-contiguous float32 arrays."""
+    """Validate a state dict and return C-contiguous float32 arrays.
+
+    Only the exact shapes of ``SimpleClassifier(p, hidden, 1)`` pass, as with
+    ``load_state_dict``: a transposed or flattened weight is an error, never
+    reshaped. (R's dropped length-one dimensions are restored on the R side.)
+    """
     if not isinstance(state, dict):
         raise TypeError(f"`{name}` must hold a state dict, not {type(state).__name__}.")
     missing = [key for key in PARAM_NAMES if key not in state]
     if missing:
         raise ValueError(f"`{name}` lacks the tensors {', '.join(missing)}.")
-    out = {}
-    for key in PARAM_NAMES:
-        value = state[key]
-        if isinstance(value, torch.Tensor):
-            value = value.detach().cpu().numpy()
-        try:
-            arr = np.array(value, dtype=np.float32, order="C")
-        except (TypeError, ValueError):
-            raise TypeError(f"`{name}`: {key} must be numeric, not {type(value).__name__}.") from None
-        out[key] = arr
-    hidden = out["linear1.bias"].reshape(-1).shape[0]
-    expected = {
-        "linear1.weight": (hidden, 2),
-        "linear1.bias": (hidden,),
-        "linear2.weight": (1, hidden),
-        "linear2.bias": (1,),
-    }
-    for key, shape in expected.items():
-        # R drops dimensions of length one (and vectors have no dim), so reshape
-        # when the number of values fits, and refuse anything else.
+    out = {key: as_float32(state[key], f"{name}: {key}", "numeric") for key in PARAM_NAMES}
+    W1 = out["linear1.weight"]
+    if W1.ndim != 2 or 0 in W1.shape:
+        raise ValueError(f"`{name}`: linear1.weight must have shape (hidden, inputs), not {W1.shape}.")
+    for key, shape in expected_shapes(*W1.shape).items():
         if out[key].shape != shape:
-            if out[key].size != math.prod(shape):
-                raise ValueError(f"`{name}`: {key} must have shape {shape}, not {out[key].shape}.")
-            out[key] = out[key].reshape(shape)
-        if not np.isfinite(out[key]).all():
-            raise ValueError(f"`{name}`: {key} contains NaN or infinite values.")
-    if hidden < 1:
-        raise ValueError(f"`{name}`: the hidden layer must have at least one unit.")
+            raise ValueError(f"`{name}`: {key} must have shape {shape}, not {out[key].shape}.")
     return out
+
+
+def blank_module(inputs: int, hidden: int) -> SimpleClassifier:
+    """A ``SimpleClassifier`` whose weights are about to be overwritten.
+
+    ``nn.Linear`` draws its initial weights from torch's global RNG; doing that
+    inside ``fork_rng`` leaves the user's random stream where it was.
+    """
+    with torch.random.fork_rng(devices=[]):
+        return SimpleClassifier(inputs, hidden, 1).to(torch.float32)
 
 
 def as_model(model: Any) -> dict[str, Any]:
@@ -118,13 +127,17 @@ def hidden_units(model: dict[str, Any]) -> int:
     return int(model["state"]["linear1.bias"].shape[0])
 
 
+def input_count(model: dict[str, Any]) -> int:
+    return int(model["state"]["linear1.weight"].shape[1])
+
+
 def to_module(model: Any) -> SimpleClassifier:
     """Return a ``SimpleClassifier`` (on the CPU) holding the model's weights."""
     model = as_model(model)
-    module = SimpleClassifier(2, hidden_units(model), 1)
+    module = blank_module(input_count(model), hidden_units(model))
     module.load_state_dict(state_to_torch(model["state"]))
     return module
 
 
-def state_to_torch(state: dict[str, np.ndarray]) -> "OrderedDict[str, torch.Tensor]":
+def state_to_torch(state: dict[str, np.ndarray]) -> OrderedDict[str, torch.Tensor]:
     return OrderedDict((key, torch.from_numpy(np.array(state[key]))) for key in PARAM_NAMES)

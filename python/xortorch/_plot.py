@@ -9,18 +9,43 @@ import numpy as np
 from ._predict import predict_grid
 from ._validation import check_Xy
 
+# Numbers of the pyplot figures this module made that may still be open.
+_open_figures: list[int] = []
+
+
+def _new_figure():
+    """A 4 x 4 inch pyplot figure with room for its labels.
+
+    It is a pyplot figure so that ``plt.show()`` (and knitr's capture of it)
+    shows it. The figures made by earlier calls are closed in pyplot first, so
+    repeated calls do not pile up open figures (matplotlib warns after 20); a
+    closed figure still saves and displays through its ``Figure`` object.
+    """
+    import matplotlib.pyplot as plt
+
+    for number in _open_figures:
+        plt.close(number)
+    _open_figures.clear()
+    fig, ax = plt.subplots(figsize=(4, 4), layout="constrained")
+    _open_figures.append(fig.number)
+    return fig, ax
+
 
 def plot_samples(X: Any, y: Any, *, title: str = "Dataset samples"):
     """Scatter the two classes as the tutorial's ``visualize_samples`` does.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+    y : array-like of shape (n,)
+    title : str, default="Dataset samples"
 
     Returns
     -------
     fig : matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
-
-    X, y = check_Xy(X, y)
-    fig, ax = plt.subplots(figsize=(4, 4))
+    X, y = check_Xy(X, y, features=2)
+    fig, ax = _new_figure()
     _scatter(ax, X, y, title)
     return fig
 
@@ -29,22 +54,26 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, *, step: float = 0.01):
     """The tutorial's ``visualize_classification``: probability image plus points.
 
     Each grid cell blends the two class colours by the predicted probability,
-    ``(1 - p) * C0 + p * C1``.
+    ``(1 - p) * C0 + p * C1``. The model needs two inputs.
+
+    The tutorial passes its ``meshgrid(..., indexing='ij')`` grid straight to
+    ``imshow``, whose rows are the vertical axis: that puts x1 on the vertical
+    axis, which XOR's symmetric boundary hides. Here the grid is transposed, so
+    x1 is horizontal as the axis labels say, for any model.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
 
-    X, y = check_Xy(X, y)
+    X, y = check_Xy(X, y, features=2)
     grid = predict_grid(model, step=step)
-    p = grid["prob"][..., None]
-    image = (1 - p) * np.array(to_rgba("C0")) + p * np.array(to_rgba("C1"))
-    fig, ax = plt.subplots(figsize=(4, 4))
+    p = grid["prob"][..., None].astype(np.float64)
+    # Clipped: float rounding can step just outside [0, 1], which imshow logs about.
+    image = np.clip((1 - p) * np.array(to_rgba("C0")) + p * np.array(to_rgba("C1")), 0, 1)
+    fig, ax = _new_figure()
     _scatter(ax, X, y, "Dataset samples")
-    # imshow draws rows along y, so transpose the (x1, x2)-indexed grid.
     ax.imshow(image.transpose(1, 0, 2), origin="lower", extent=(-0.5, 1.5, -0.5, 1.5))
     ax.grid(False)
     return fig

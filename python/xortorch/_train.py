@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
 import numpy as np
 import torch
 
 from ._engine import ENGINES, fit, unstack
-from ._predict import stacked_probabilities
+from ._model import as_model, hidden_units, input_count
+from ._predict import accuracy, stacked_probabilities
 from ._validation import MAX_POINTS, check_int, check_number, check_Xy, resolve_device, resolve_seed
 
 
@@ -35,17 +37,18 @@ def train(
     progress: bool = False,
     callback: Callable[[int, float], Any] | None = None,
     engine: str = "fast",
+    init: Any = None,
 ) -> dict[str, Any]:
-    """Train the tutorial's ``SimpleClassifier`` on continuous XOR data.
+    """Train the tutorial's ``SimpleClassifier`` (continuous XOR, or any numeric inputs).
 
     Parameters
     ----------
-    X : array-like of shape (n, 2)
-        Inputs.
+    X : array-like of shape (n, p)
+        Inputs: p >= 1 numeric columns (2 in the tutorial).
     y : array-like of shape (n,)
         Labels, 0 or 1.
     hidden : int, default=4
-        Units in the hidden layer.
+        Units in the hidden layer, 1 to 4096. Ignored when ``init`` is given.
     lr : float, default=0.1
         SGD learning rate.
     batch_size : int, default=128
@@ -66,16 +69,29 @@ def train(
     engine : {"fast", "autograd"}, default="fast"
         "fast" uses hand-written gradients; "autograd" the tutorial's
         ``loss.backward()`` and ``torch.optim.SGD``. Both compute the same thing.
+    init : dict or SimpleClassifier or None, default=None
+        A model to continue training from: its weights are the starting point
+        (its hidden size wins over ``hidden``) and its loss history is kept in
+        front of the new epochs'.
 
     Returns
     -------
     model : dict
         ``state`` (the tutorial's state_dict names, NumPy arrays), ``loss``
-        (epochs,) mean training loss per epoch, ``config``, ``device`` and
-        ``seconds``.
+        mean training loss per epoch (``init``'s epochs first), ``config``,
+        ``device`` and ``seconds``.
+
+    Raises
+    ------
+    ValueError
+        For bad arguments, and when training diverges (the weights overflow
+        float32 to infinity or NaN, as a too large ``lr`` makes them).
     """
-    X, y = check_Xy(X, y)
+    start = None if init is None else as_model(init)
+    X, y = check_Xy(X, y, features=None if start is None else input_count(start))
     lr = check_number(lr, "lr")
+    if start is not None:
+        hidden = hidden_units(start)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, engine)
     seed = resolve_seed(seed)
     dev = resolve_device(device)
@@ -98,14 +114,34 @@ def train(
 
     try:
         params, losses, seconds = fit(
-            X, y, seeds=[seed], lrs=[lr], hidden=hidden, batch_size=batch_size, epochs=epochs,
-            device=dev, engine=engine, on_epoch=None if bar is None and callback is None else on_epoch,
+            X,
+            y,
+            seeds=[seed],
+            lrs=[lr],
+            hidden=hidden,
+            batch_size=batch_size,
+            epochs=epochs,
+            device=dev,
+            engine=engine,
+            on_epoch=None if bar is None and callback is None else on_epoch,
+            init=None if start is None else start["state"],
         )
     finally:
         if bar is not None:
             bar.close()
+    state = unstack(params, 0)
+    if not (np.isfinite(losses[0]).all() and all(np.isfinite(w).all() for w in state.values())):
+        raise ValueError(
+            f"Training diverged at `lr` = {lr:g}: the loss or the weights overflowed to infinity or NaN. "
+            "Use a smaller `lr`."
+        )
+    loss = (
+        losses[0]
+        if start is None
+        else np.concatenate([np.asarray(start.get("loss", []), np.float64).reshape(-1), losses[0]])
+    )
     config = dict(hidden=hidden, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed, engine=engine, n=len(y))
-    return {"state": unstack(params, 0), "loss": losses[0], "config": config, "device": str(dev), "seconds": seconds}
+    return {"state": state, "loss": loss, "config": config, "device": str(dev), "seconds": seconds}
 
 
 def sweep(
@@ -126,7 +162,7 @@ def sweep(
 
     Parameters
     ----------
-    X : array-like of shape (n, 2)
+    X : array-like of shape (n, p)
     y : array-like of shape (n,)
     lr : sequence of float
         Learning rates; crossed with ``seeds``.
@@ -140,7 +176,9 @@ def sweep(
     result : dict of columns, one row per model (M = len(lr) * len(seeds))
         ``lr`` (M,), ``seed`` (M,), ``final_loss`` (M,), ``accuracy`` (M,) on
         ``(X, y)``, ``loss`` (M, epochs), ``state`` (the weights, each with a
-        leading model dimension), ``seconds``.
+        leading model dimension), ``seconds``. A model whose ``lr`` made it
+        diverge has an infinite or NaN loss and a NaN accuracy instead of
+        failing the whole sweep.
     """
     X, y = check_Xy(X, y)
     lrs = _check_sequence(lr, "lr", lambda v: check_number(v, "lr"))
@@ -154,18 +192,26 @@ def sweep(
             "use fewer `lr`/`seeds` or less data."
         )
     params, losses, seconds = fit(
-        X, y, seeds=[s for _, s in grid], lrs=[r for r, _ in grid], hidden=hidden,
-        batch_size=batch_size, epochs=epochs, device=dev,
+        X,
+        y,
+        seeds=[s for _, s in grid],
+        lrs=[r for r, _ in grid],
+        hidden=hidden,
+        batch_size=batch_size,
+        epochs=epochs,
+        device=dev,
     )
     states = [unstack(params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
-    # Accuracy as evaluate() computes it: probability >= 0.5 against the labels.
-    accuracy = ((stacked_probabilities(stacked, X) >= 0.5) == y.astype(bool)).mean(axis=1)
+    weights_finite = [np.isfinite(w).reshape(len(grid), -1).all(axis=1) for w in stacked.values()]
+    converged = np.logical_and.reduce([np.isfinite(losses).all(axis=1), *weights_finite])
+    with np.errstate(invalid="ignore", over="ignore"):
+        acc = np.where(converged, accuracy(stacked_probabilities(stacked, X), y), np.nan)
     return {
         "lr": np.array([r for r, _ in grid], dtype=np.float64),
         "seed": np.array([s for _, s in grid], dtype=np.int64),
         "final_loss": losses[:, -1].copy(),
-        "accuracy": accuracy.astype(np.float64),
+        "accuracy": acc.astype(np.float64),
         "loss": losses,
         "state": stacked,
         "seconds": seconds,

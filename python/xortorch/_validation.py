@@ -26,6 +26,9 @@ MAX_GRID_POINTS = 100_000_000
 #: Seeds are non-negative and below 2**63 so they fit an int64 everywhere.
 MAX_SEED = 2**63 - 1
 
+#: Largest magnitude a float32 holds; inputs beyond it would silently become inf.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
@@ -50,6 +53,8 @@ def check_number(value: Any, name: str, *, positive: bool = True, allow_zero: bo
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"`{name}` must be finite, not {value}.")
+    if abs(value) > FLOAT32_MAX:
+        raise ValueError(f"`{name}` = {value:g} is beyond float32's range (about 3.4e38), which PyTorch computes in.")
     if positive and (value < 0 or (value == 0 and not allow_zero)):
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(f"`{name}` must be a {kind} number, not {value:g}.")
@@ -63,29 +68,48 @@ def resolve_seed(seed: Any) -> int:
     return check_int(seed, "seed", minimum=0, maximum=MAX_SEED)
 
 
-def check_X(X: Any, name: str = "X") -> np.ndarray:
-    """Return ``X`` as a C-contiguous float32 array of shape (n, 2).
+def as_float32(value: Any, name: str, what: str) -> np.ndarray:
+    """``value`` as a C-contiguous float32 array, refusing what float32 cannot hold.
 
+    Complex numbers, NaN, infinities and finite values beyond float32's range
+    raise instead of being cast (which would drop the imaginary part, or turn
+    1e39 into inf with a ``RuntimeWarning``).
+    """
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    try:
+        arr = np.asarray(value)
+    except Exception as err:  # ragged lists and the like
+        raise TypeError(f"`{name}` must be {what}: {err}") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"`{name}` must be {what}, not dtype {arr.dtype}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"`{name}` must be {what}, not complex ({arr.dtype}).")
+    if np.issubdtype(arr.dtype, np.floating) and arr.size:
+        if not np.isfinite(arr).all():
+            raise ValueError(f"`{name}` contains NaN or infinite values.")
+        biggest = float(np.abs(arr).max())
+        if biggest > FLOAT32_MAX:
+            raise ValueError(f"`{name}` holds {biggest:g}, beyond float32's range (about 3.4e38).")
+    # Writable too: torch.from_numpy warns on R's read-only arrays.
+    return np.require(arr, np.float32, ["C", "W"])
+
+
+def check_X(X: Any, name: str = "X", *, features: int | None = None) -> np.ndarray:
+    """Return ``X`` as a C-contiguous float32 array of shape (n, p).
+
+    ``features`` fixes p (a model's inputs); ``None`` accepts any p >= 1.
     Arrays from R arrive read-only and in Fortran order; the copy here is the
     one place the Python side converts them.
     """
-    if isinstance(X, torch.Tensor):
-        X = X.detach().cpu().numpy()
-    try:
-        arr = np.asarray(X)
-    except Exception as err:  # ragged lists and the like
-        raise TypeError(f"`{name}` must be a numeric array of shape (n, 2): {err}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"`{name}` must be a numeric array of shape (n, 2), not dtype {arr.dtype}.")
-    if arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(f"`{name}` must have shape (n, 2), not {arr.shape}.")
+    shape = "(n, p)" if features is None else f"(n, {features})"
+    arr = as_float32(X, name, f"a numeric array of shape {shape}")
+    if arr.ndim != 2 or arr.shape[1] == 0 or (features is not None and arr.shape[1] != features):
+        raise ValueError(f"`{name}` must have shape {shape}, not {arr.shape}.")
     if arr.shape[0] == 0:
         raise ValueError(f"`{name}` is empty: it needs at least one row.")
     if arr.shape[0] > MAX_POINTS:
         raise ValueError(f"`{name}` has {arr.shape[0]:,} rows; the limit is {MAX_POINTS:,}.")
-    arr = np.ascontiguousarray(arr, dtype=np.float32)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"`{name}` contains NaN or infinite values.")
     return arr
 
 
@@ -94,7 +118,8 @@ def check_y(y: Any, n: int, name: str = "y") -> np.ndarray:
     if isinstance(y, torch.Tensor):
         y = y.detach().cpu().numpy()
     arr = np.asarray(y)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    numeric = np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating)
+    if arr.dtype == object or not (numeric or arr.dtype == bool):
         raise TypeError(f"`{name}` must be an array of 0/1 labels, not dtype {arr.dtype}.")
     if arr.ndim != 1:
         raise ValueError(f"`{name}` must be one-dimensional, not shape {arr.shape}.")
@@ -106,8 +131,8 @@ def check_y(y: Any, n: int, name: str = "y") -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
-def check_Xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    X = check_X(X)
+def check_Xy(X: Any, y: Any, *, features: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    X = check_X(X, features=features)
     return X, check_y(y, X.shape[0])
 
 
@@ -122,9 +147,7 @@ def resolve_device(device: Any) -> torch.device:
     try:
         dev = torch.device(device)
     except RuntimeError:
-        raise ValueError(
-            f"`device` must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}."
-        ) from None
+        raise ValueError(f"`device` must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}.") from None
     if dev.type == "cpu":
         return dev
     if dev.type == "cuda":
@@ -132,9 +155,7 @@ def resolve_device(device: Any) -> torch.device:
             raise ValueError(f"`device` is {device!r} but CUDA is not available on this machine.")
         index = 0 if dev.index is None else dev.index
         if index >= torch.cuda.device_count():
-            raise ValueError(
-                f"`device` is {device!r} but only {torch.cuda.device_count()} CUDA device(s) exist."
-            )
+            raise ValueError(f"`device` is {device!r} but only {torch.cuda.device_count()} CUDA device(s) exist.")
         return torch.device("cuda", index)
     if dev.type == "mps":
         if not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):

@@ -5,9 +5,9 @@ import shutil
 
 import numpy as np
 import pytest
+from conftest import need
 
 import xortorch as xt
-from conftest import need
 
 pytestmark = pytest.mark.bridge
 
@@ -42,8 +42,12 @@ def r_state(r, expr):
     r(f"bridge_model <- {expr}")
     return {
         name: np.asarray(r(f'bridge_model$state[["{name}"]]'), dtype=np.float32).reshape(shape)
-        for name, shape in [("linear1.weight", (4, 2)), ("linear1.bias", (4,)),
-                            ("linear2.weight", (1, 4)), ("linear2.bias", (1,))]
+        for name, shape in [
+            ("linear1.weight", (4, 2)),
+            ("linear1.bias", (4,)),
+            ("linear2.weight", (1, 4)),
+            ("linear2.bias", (1,)),
+        ]
     }
 
 
@@ -87,7 +91,7 @@ def test_model_saved_in_python_loads_in_r(r, tmp_path):
 def test_r_errors_name_the_argument_and_r_keeps_working(r):
     from rpy2.rinterface_lib.embedded import RRuntimeError
 
-    with pytest.raises(RRuntimeError, match="`lr` must be a positive number, not -1."):
+    with pytest.raises(RRuntimeError, match=r"`lr` must be a positive number, not -1."):
         r("xor_train(xor_data(100, seed = 1), lr = -1)")
     with pytest.raises(RRuntimeError, match="the limit is 100,000,000"):
         r("xor_predict_grid(xor_train(xor_data(100, seed = 1), epochs = 1, progress = FALSE), step = 1e-6)")

@@ -58,6 +58,8 @@ def test_xor_dataset_is_the_tutorials_per_item_dataset():
         ({"n": 10**9}, ValueError, "`n`.*at most"),
         ({"std": -0.1}, ValueError, "`std` must be a non-negative number, not -0.1"),
         ({"std": float("nan")}, ValueError, "`std` must be finite"),
+        ({"std": 1e39}, ValueError, "`std` = 1e\\+39 is beyond float32's range"),
+        ({"std": 3e38}, ValueError, "`std` = 3e\\+38 is too large: the points overflow float32"),
         ({"seed": -1}, ValueError, "`seed`"),
         ({"seed": 1.5}, TypeError, "`seed`"),
     ],

@@ -43,7 +43,9 @@ def test_file_saved_by_the_tutorials_code_loads(tmp_path):
     np.testing.assert_array_equal(loaded["state"]["linear2.weight"], module.linear2.weight.detach().numpy())
     X, _ = xt.make_data(5, seed=0)
     with torch.no_grad():
-        np.testing.assert_allclose(xt.predict(loaded, X), torch.sigmoid(module(torch.from_numpy(X)))[:, 0].numpy(), atol=1e-6)
+        np.testing.assert_allclose(
+            xt.predict(loaded, X), torch.sigmoid(module(torch.from_numpy(X)))[:, 0].numpy(), atol=1e-6
+        )
 
 
 class Boom:
@@ -56,12 +58,12 @@ def test_booby_trapped_file_is_refused_without_running_it(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "evil.pt"
     torch.save({"linear1.weight": Boom()}, path)
-    with pytest.raises(ValueError, match="not a readable xortorch model file"):
+    with pytest.raises(ValueError, match="holds pickled Python objects"):
         xt.load_model(path)
     assert not (tmp_path / "pwned.txt").exists()
     with open(tmp_path / "evil.pkl", "wb") as f:
         pickle.dump(Boom(), f)
-    with pytest.raises(ValueError, match="not a readable xortorch model file"):
+    with pytest.raises(ValueError, match=r"evil.pkl' (holds pickled|is not a PyTorch model file)"):
         xt.load_model(tmp_path / "evil.pkl")
     assert not (tmp_path / "pwned.txt").exists()
 
@@ -71,7 +73,7 @@ def test_truncated_file_is_a_clear_error(model, tmp_path):
     xt.save_model(model, path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="not a readable xortorch model file"):
+    with pytest.raises(ValueError, match="is not a PyTorch model file"):
         xt.load_model(path)
     path.write_bytes(b"")
     with pytest.raises(ValueError, match="`path`"):
@@ -80,12 +82,30 @@ def test_truncated_file_is_a_clear_error(model, tmp_path):
 
 def test_wrong_tensors_are_a_clear_error(tmp_path):
     path = tmp_path / "m.pt"
-    torch.save({"linear1.weight": torch.zeros(4, 3), "linear1.bias": torch.zeros(4),
-                "linear2.weight": torch.zeros(1, 4), "linear2.bias": torch.zeros(1)}, path)
-    with pytest.raises(ValueError, match=r"`path`: linear1.weight must have shape \(4, 2\)"):
+    torch.save(
+        {
+            "linear1.weight": torch.zeros(2, 4),
+            "linear1.bias": torch.zeros(4),
+            "linear2.weight": torch.zeros(1, 4),
+            "linear2.bias": torch.zeros(1),
+        },
+        path,
+    )
+    with pytest.raises(ValueError, match=r"`path`: linear1.bias must have shape \(2,\), not \(4,\)"):
+        xt.load_model(path)
+    torch.save(
+        {
+            "linear1.weight": torch.zeros(4, 2),
+            "linear1.bias": torch.zeros(4),
+            "linear2.weight": torch.zeros(4, 1),
+            "linear2.bias": torch.zeros(1),
+        },
+        path,
+    )
+    with pytest.raises(ValueError, match=r"`path`: linear2.weight must have shape \(1, 4\), not \(4, 1\)"):
         xt.load_model(path)
     torch.save({"fc.weight": torch.zeros(4, 2)}, path)
-    with pytest.raises(ValueError, match="`path` lacks the tensors linear1.weight"):
+    with pytest.raises(ValueError, match=r"`path` lacks the tensors linear1.weight"):
         xt.load_model(path)
     torch.save([1, 2, 3], path)
     with pytest.raises(ValueError, match="holds a list, not a state_dict"):
@@ -93,11 +113,11 @@ def test_wrong_tensors_are_a_clear_error(tmp_path):
 
 
 def test_missing_file_and_bad_path(tmp_path):
-    with pytest.raises(ValueError, match="`path`: no such file"):
+    with pytest.raises(ValueError, match=r"nope.pt' does not exist"):
         xt.load_model(tmp_path / "nope.pt")
     with pytest.raises(TypeError, match="`path` must be a file path"):
         xt.load_model(42)
-    with pytest.raises(ValueError, match="`path`: the folder .* does not exist"):
+    with pytest.raises(ValueError, match=r"`path`: the folder .* does not exist"):
         xt.save_model({"state": xt.to_module(xt.SimpleClassifier(2, 4, 1)).state_dict()}, tmp_path / "no" / "m.pt")
 
 
@@ -115,3 +135,83 @@ def test_failed_save_leaves_the_old_file_and_no_temp(model, tmp_path, monkeypatc
         xt.save_model(model, path)
     assert path.read_bytes() == good
     assert os.listdir(tmp_path) == ["m.pt"]
+
+
+def test_plain_sentences_for_files_that_are_not_models(model, tmp_path):
+    text = tmp_path / "hello.pt"
+    text.write_bytes(b"hello")
+    with pytest.raises(ValueError, match=r"^`path`: '.*hello.pt' is not a PyTorch model file") as err:
+        xt.load_model(text)
+    assert "101" not in str(err.value)
+    with pytest.raises(ValueError, match=r"^`path`: '.*' is a folder, not a model file\.$"):
+        xt.load_model(tmp_path)
+    with pytest.raises(ValueError, match=r"is a folder; give a file name such as '.*model.pt'") as err:
+        xt.save_model(model, tmp_path)
+    assert "xortorch-" not in str(err.value)
+    whole = tmp_path / "whole.pt"
+    torch.save(xt.to_module(model), whole)
+    with pytest.raises(ValueError, match=r"holds pickled Python objects .* Save `model.state_dict\(\)`") as err:
+        xt.load_model(whole)
+    assert "\x1b" not in str(err.value) and "weights_only=False" not in str(err.value)
+    # What R's saveRDS() writes: gzip around "X\n" and R's serialisation.
+    import gzip
+
+    rds = tmp_path / "model.rds"
+    rds.write_bytes(gzip.compress(b"X\n\x00\x00\x00\x03\x00\x04\x02\x02"))
+    with pytest.raises(ValueError, match=r"is an R data file .* readRDS\(\)"):
+        xt.load_model(rds)
+
+
+def test_modes_follow_the_umask_and_the_existing_file(model, tmp_path):
+    old = os.umask(0o022)
+    try:
+        new = tmp_path / "new.pt"
+        xt.save_model(model, new)
+        assert new.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.pt"
+        kept.write_bytes(b"old")
+        kept.chmod(0o640)
+        xt.save_model(model, kept)
+        assert kept.stat().st_mode & 0o777 == 0o640
+        assert xt.load_model(kept)["config"]["hidden"] == 4
+    finally:
+        os.umask(old)
+
+
+def test_a_symlink_is_written_through(model, tmp_path):
+    real = tmp_path / "real.pt"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.pt"
+    link.symlink_to(real)
+    xt.save_model(model, link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    np.testing.assert_array_equal(xt.load_model(real)["state"]["linear1.weight"], model["state"]["linear1.weight"])
+    assert sorted(os.listdir(tmp_path)) == ["link.pt", "real.pt"]
+
+
+def test_a_killed_save_leaves_no_temporaries_behind(model, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "m.pt"
+    # A save that writes half its file, then hangs until it is killed.
+    code = (
+        "import sys, time, torch, xortorch as xt\n"
+        "def slow(obj, handle):\n"
+        "    handle.write(b'x' * 100000); handle.flush(); print('writing', flush=True); time.sleep(60)\n"
+        "torch.save = slow\n"
+        "xt.save_model(xt.load_model(sys.argv[1]), sys.argv[2])\n"
+    )
+    good = tmp_path / "good.pt"
+    xt.save_model(model, good)
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(xt.__file__)))
+    proc = subprocess.Popen([sys.executable, "-c", code, str(good), str(path)], stdout=subprocess.PIPE, env=env)
+    assert proc.stdout.readline() == b"writing\n"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.05)
+    assert any(name.endswith(".tmp") for name in os.listdir(tmp_path))  # what SIGKILL leaves
+    xt.save_model(model, path)
+    assert sorted(os.listdir(tmp_path)) == ["good.pt", "m.pt"]

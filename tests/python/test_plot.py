@@ -25,3 +25,39 @@ def test_decision_boundary_blends_the_class_colours():
     assert np.abs(image[50, 50, :3] - blue).max() < 0.1
     assert np.abs(image[50, 150, :3] - orange).max() < 0.1
     fig.canvas.draw()
+
+
+def test_boundary_puts_x1_on_the_horizontal_axis_for_an_asymmetric_model():
+    # Class 1 exactly where x1 > 0.5, whatever x2: the image must change along x1 (columns).
+    model = {
+        "state": {
+            "linear1.weight": np.array([[10.0, 0.0]]),
+            "linear1.bias": np.array([-5.0]),
+            "linear2.weight": np.array([[10.0]]),
+            "linear2.bias": np.array([0.0]),
+        }
+    }
+    X, y = xt.make_data(20, seed=0)
+    image = xt.plot_decision_boundary(model, X, y).axes[0].get_images()[0].get_array()
+    blue, orange = np.array([0.12, 0.47, 0.71]), np.array([1.0, 0.5, 0.05])
+    assert np.abs(image[10, 180, :3] - orange).max() < 0.1  # x2 low, x1 high
+    assert np.abs(image[180, 10, :3] - blue).max() < 0.1  # x2 high, x1 low
+
+
+def test_figures_do_not_pile_up_or_log_or_lose_their_labels(caplog):
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    model = xt.train(*xt.make_data(500, seed=1), seed=1, epochs=5)
+    X, y = xt.make_data(50, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "More than 20 figures have been opened"
+        for _ in range(12):
+            xt.plot_samples(X, y)
+            fig = xt.plot_decision_boundary(model, X, y)
+    assert len(plt.get_fignums()) == 1 and plt.gcf() is fig  # the latest, for plt.show()
+    assert "Clipping input data" not in caplog.text
+    fig.canvas.draw()
+    ylabel = fig.axes[0].yaxis.label.get_window_extent()
+    assert ylabel.x0 >= 0  # inside the figure, not cut off

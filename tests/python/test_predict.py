@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -59,7 +61,9 @@ def test_grid_rectangular_and_chunked(model, monkeypatch):
     grid = xt.predict_grid(model, xlim=(0, 1), ylim=(-1, 1), step=0.1)
     assert grid["prob"].shape == (10, 20)
     monkeypatch.setattr(_predict, "CHUNK_ROWS", 13)
-    np.testing.assert_allclose(xt.predict_grid(model, xlim=(0, 1), ylim=(-1, 1), step=0.1)["prob"], grid["prob"], atol=1e-6)
+    np.testing.assert_allclose(
+        xt.predict_grid(model, xlim=(0, 1), ylim=(-1, 1), step=0.1)["prob"], grid["prob"], atol=1e-6
+    )
 
 
 @pytest.mark.parametrize(
@@ -83,9 +87,23 @@ def test_bad_grids(model, kwargs, error, pattern):
     [
         ("model", TypeError, "`model` must be a dict with a 'state' entry"),
         ({"weights": 1}, TypeError, "`model` must be a dict with a 'state' entry"),
-        ({"state": {"linear1.weight": np.zeros((4, 2))}}, ValueError, "`model` lacks the tensors linear1.bias, linear2.weight, linear2.bias"),
-        ({"state": {"linear1.weight": np.zeros((4, 3)), "linear1.bias": np.zeros(4), "linear2.weight": np.zeros((1, 4)), "linear2.bias": np.zeros(1)}},
-         ValueError, r"linear1.weight must have shape \(4, 2\)"),
+        (
+            {"state": {"linear1.weight": np.zeros((4, 2))}},
+            ValueError,
+            "`model` lacks the tensors linear1.bias, linear2.weight, linear2.bias",
+        ),
+        (
+            {
+                "state": {
+                    "linear1.weight": np.zeros((4, 2)),
+                    "linear1.bias": np.zeros(3),
+                    "linear2.weight": np.zeros((1, 4)),
+                    "linear2.bias": np.zeros(1),
+                }
+            },
+            ValueError,
+            r"linear1.bias must have shape \(4,\), not \(3,\)",
+        ),
     ],
 )
 def test_bad_models(bad, error, pattern):
@@ -95,12 +113,120 @@ def test_bad_models(bad, error, pattern):
             call()
 
 
-def test_model_from_r_shapes_and_fortran_order_are_accepted(model):
-    # R drops the 1-row dimension of linear2.weight and hands read-only Fortran arrays over.
+def test_read_only_fortran_arrays_from_r_are_accepted(model):
+    # R hands read-only Fortran arrays over (its length-one dimensions restored by R/convert.R).
     state = {k: np.asfortranarray(v) for k, v in model["state"].items()}
-    state["linear2.weight"] = state["linear2.weight"].reshape(-1)
     for arr in state.values():
         arr.flags.writeable = False
     X = np.asfortranarray(xt.make_data(20, seed=1)[0].astype(np.float64))
     X.flags.writeable = False
     np.testing.assert_allclose(xt.predict({"state": state}, X), xt.predict(model, X), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "key, transform, pattern",
+    [
+        ("linear1.weight", np.transpose, r"linear1.bias must have shape \(2,\), not \(4,\)"),
+        ("linear2.weight", np.transpose, r"linear2.weight must have shape \(1, 4\), not \(4, 1\)"),
+        ("linear2.weight", np.ravel, r"linear2.weight must have shape \(1, 4\), not \(4,\)"),
+        ("linear2.bias", lambda b: b[0], r"linear2.bias must have shape \(1,\), not \(\)"),
+        (
+            "linear1.bias",
+            lambda b: b[None],
+            r"linear1.weight must have shape \(hidden, inputs\)|linear1.bias must have shape \(4,\), not \(1, 4\)",
+        ),
+    ],
+)
+def test_wrong_shaped_weights_are_refused_not_reshaped(model, key, transform, pattern):
+    state = dict(model["state"], **{key: transform(model["state"][key])})
+    X, _ = xt.make_data(50, seed=2)
+    with pytest.raises(ValueError, match=pattern):
+        xt.predict({"state": state}, X)
+    with pytest.raises(ValueError, match=pattern):
+        xt.save_model({"state": state}, "never-written.pt")
+
+
+@pytest.mark.parametrize(
+    "bad, error, pattern",
+    [
+        (np.full((4, 2), np.nan, np.float32), ValueError, "linear1.weight` contains NaN or infinite"),
+        (np.full((4, 2), np.inf), ValueError, "linear1.weight` contains NaN or infinite"),
+        (np.full((4, 2), 1e39), ValueError, "linear1.weight` holds 1e\\+39, beyond float32's range"),
+        (np.zeros((4, 2), complex), TypeError, "linear1.weight` must be numeric, not complex"),
+    ],
+)
+def test_weights_float32_cannot_hold_are_refused(model, bad, error, pattern):
+    state = dict(model["state"], **{"linear1.weight": bad})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no RuntimeWarning on the way
+        with pytest.raises(error, match=pattern):
+            xt.predict({"state": state}, np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize(
+    "X, error, pattern",
+    [
+        (np.array([[1e39, 0.0]]), ValueError, r"`X` holds 1e\+39, beyond float32's range"),
+        (np.array([[1e300, 0.0]]), ValueError, r"`X` holds 1e\+300, beyond float32's range"),
+        (np.array([[1 + 2j, 0.0]]), TypeError, r"`X` must be a numeric array of shape \(n, 2\), not complex"),
+    ],
+)
+def test_inputs_float32_cannot_hold_are_refused_without_a_warning(model, X, error, pattern):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(error, match=pattern):
+            xt.predict(model, X)
+        with pytest.raises(error, match=pattern.replace("2\\)", "p\\)")):
+            xt.train(X, [0])
+
+
+def test_predict_kinds_are_logit_probability_and_class(model):
+    X, _ = xt.make_data(200, seed=6)
+    logit = xt.predict(model, X, kind="logit")
+    with torch.no_grad():
+        expected = xt.to_module(model)(torch.from_numpy(X))[:, 0].numpy()
+    np.testing.assert_allclose(logit, expected, atol=1e-6)
+    np.testing.assert_allclose(xt.predict(model, X, kind="prob"), 1 / (1 + np.exp(-logit)), atol=1e-6)
+    cls = xt.predict(model, X, kind="class")
+    assert cls.dtype == np.int64 and np.array_equal(cls, (logit >= 0).astype(np.int64))
+    with pytest.raises(ValueError, match="`kind` must be one of 'prob', 'logit', 'class', not 'probability'"):
+        xt.predict(model, X, kind="probability")
+
+
+def test_probability_exactly_one_half_counts_as_class_1():
+    # All-zero weights give logit 0, probability 0.5 for every point: ">= 0.5" is class 1.
+    zero = {
+        "state": {
+            "linear1.weight": np.zeros((4, 2)),
+            "linear1.bias": np.zeros(4),
+            "linear2.weight": np.zeros((1, 4)),
+            "linear2.bias": np.zeros(1),
+        }
+    }
+    X = np.zeros((6, 2))
+    assert xt.evaluate(zero, X, np.ones(6)) == 1.0
+    assert xt.evaluate(zero, X, np.zeros(6)) == 0.0
+    assert list(xt.predict(zero, X, kind="class")) == [1] * 6
+
+
+def test_huge_grids_fail_before_allocating(model):
+    import resource
+    import time
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for kwargs, pattern in [
+        ({"step": 1e-9}, r"`step` = 1e-09 over `xlim` and `ylim` gives a 2,000,000,000 x 2,000,000,000 grid"),
+        ({"xlim": (0, 1e12), "step": 1e-3}, r"gives a 1,000,000,000,000,000 x 2,000 grid"),
+    ]:
+        start = time.perf_counter()
+        with pytest.raises(ValueError, match=pattern):
+            xt.predict_grid(model, **kwargs)
+        assert time.perf_counter() - start < 0.1
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # kB: nothing large was built
+
+
+def test_grid_needs_a_model_with_two_inputs():
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    model = xt.train(X, (X[:, 0] > 0).astype(int), epochs=1, seed=0)
+    with pytest.raises(ValueError, match="`model` has 3 inputs; a grid over \\(x1, x2\\) needs a model with 2"):
+        xt.predict_grid(model)

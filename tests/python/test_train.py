@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -59,7 +61,7 @@ def test_callback_is_called_once_per_epoch_with_the_loss(data):
     seen = []
     m = xt.train(*data, epochs=5, seed=2, callback=lambda epoch, loss: seen.append((epoch, loss)))
     assert [e for e, _ in seen] == [1, 2, 3, 4, 5]
-    assert np.allclose([l for _, l in seen], m["loss"])
+    assert np.allclose([loss for _, loss in seen], m["loss"])
 
 
 def test_callback_exception_stops_training_and_propagates(data):
@@ -104,15 +106,16 @@ def test_replays_the_tutorial_step_by_step_with_the_last_partial_batch_kept():
         np.testing.assert_allclose(model["state"][key], value.numpy(), atol=1e-6)
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_fast_gradients_equal_autograd_on_random_batches(seed):
+@pytest.mark.parametrize("inputs", [1, 2, 5])
+@pytest.mark.parametrize("seed", range(3))
+def test_fast_gradients_equal_autograd_on_random_batches(seed, inputs):
     g = torch.Generator().manual_seed(seed)
     hidden, batch = int(torch.randint(1, 9, (1,), generator=g)), int(torch.randint(1, 200, (1,), generator=g))
-    module = xt.SimpleClassifier(2, hidden, 1)
+    module = xt.SimpleClassifier(inputs, hidden, 1)
     with torch.no_grad():
         for p in module.parameters():
             p.copy_(torch.randn(p.shape, generator=g))
-    xb = torch.randn(batch, 2, generator=g)
+    xb = torch.randn(batch, inputs, generator=g)
     yb = torch.randint(0, 2, (batch,), generator=g).float()
     loss = torch.nn.BCEWithLogitsLoss()(module(xb).squeeze(1), yb)
     loss.backward()
@@ -121,15 +124,24 @@ def test_fast_gradients_equal_autograd_on_random_batches(seed):
     xa = torch.cat([xb.T, torch.ones(1, batch)])[None]
     fast_loss, grads = gradients(params, xa, yb[None])
     assert fast_loss.item() == pytest.approx(loss.item(), abs=1e-6)
-    expected = [module.linear1.weight.grad, module.linear1.bias.grad, module.linear2.weight.grad, module.linear2.bias.grad]
+    expected = [
+        module.linear1.weight.grad,
+        module.linear1.bias.grad,
+        module.linear2.weight.grad,
+        module.linear2.bias.grad,
+    ]
     for g, want in zip(grads, expected):
         torch.testing.assert_close(g[0], want, atol=1e-6, rtol=0)
 
 
 def test_grouped_layout_round_trips():
     g = torch.Generator().manual_seed(0)
-    per_model = (torch.randn(6, 3, 2, generator=g), torch.randn(6, 3, generator=g),
-                 torch.randn(6, 1, 3, generator=g), torch.randn(6, 1, generator=g))
+    per_model = (
+        torch.randn(6, 3, 2, generator=g),
+        torch.randn(6, 3, generator=g),
+        torch.randn(6, 1, 3, generator=g),
+        torch.randn(6, 1, generator=g),
+    )
     for groups in (1, 2, 3, 6):
         for a, b in zip(from_groups(to_groups(*per_model, groups=groups)), per_model):
             assert torch.equal(a, b)
@@ -153,7 +165,7 @@ def test_cuda_where_there_is_none_is_a_clear_error(data):
 @pytest.mark.parametrize(
     "X, y, error, pattern",
     [
-        (np.zeros((5, 3)), np.zeros(5), ValueError, r"`X` must have shape \(n, 2\), not \(5, 3\)"),
+        (np.zeros((5, 0)), np.zeros(5), ValueError, r"`X` must have shape \(n, p\), not \(5, 0\)"),
         (np.zeros(5), np.zeros(5), ValueError, "`X` must have shape"),
         (np.zeros((0, 2)), np.zeros(0), ValueError, "`X` is empty"),
         (np.array([[0.0, np.nan]]), np.zeros(1), ValueError, "`X` contains NaN"),
@@ -192,3 +204,94 @@ def test_bad_data(X, y, error, pattern):
 def test_bad_options(data, kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
         xt.train(*data, **kwargs)
+
+
+@pytest.mark.parametrize("inputs", [1, 5])
+def test_any_number_of_inputs_trains_like_the_autograd_engine(inputs):
+    X = np.random.default_rng(inputs).normal(size=(300, inputs))
+    y = (X.sum(axis=1) > 0).astype(int)
+    fast = xt.train(X, y, seed=4, epochs=10)
+    ref = xt.train(X, y, seed=4, epochs=10, engine="autograd")
+    assert fast["state"]["linear1.weight"].shape == (4, inputs)
+    for key in PARAM_NAMES:
+        np.testing.assert_allclose(fast["state"][key], ref["state"][key], atol=1e-4)
+    assert xt.evaluate(xt.train(X, y, seed=4, lr=0.5, epochs=100), X, y) > 0.9
+    with pytest.raises(ValueError, match=rf"`X` must have shape \(n, {inputs}\), not \(3, 2\)"):
+        xt.predict(fast, np.zeros((3, 2)))
+
+
+def test_linear2_init_bound_is_1_over_sqrt_hidden_like_nn_linear():
+    from xortorch._model import init_state
+
+    state = init_state(64, torch.Generator().manual_seed(0))
+    for name, fan_in in [("linear1.weight", 2), ("linear2.weight", 64), ("linear2.bias", 64)]:
+        bound = abs(state[name]).max().item()
+        assert 0.8 / np.sqrt(fan_in) < bound <= 1 / np.sqrt(fan_in), name
+
+
+def test_epoch_loss_is_the_mean_over_all_batches(data):
+    # With an lr too small to move the weights, every batch sees the initial model,
+    # so the epoch's loss is that model's BCE over all the points, not one batch's.
+    X, y = data
+    model = xt.train(X, y, lr=1e-30, epochs=1, seed=3)
+    p = xt.predict(model, X).astype(np.float64)
+    bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert model["loss"][0] == pytest.approx(bce, abs=1e-6)
+
+
+@pytest.mark.parametrize("lr", [1e39, float("inf")])
+def test_lr_beyond_float32_is_refused(data, lr):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"`lr` .*(float32|finite)"):
+            xt.train(*data, lr=lr)
+        with pytest.raises(ValueError, match=r"`lr` .*(float32|finite)"):
+            xt.sweep(*data, lr=[0.1, lr])
+
+
+def test_divergence_is_an_error_not_nan_weights(data):
+    with pytest.raises(ValueError, match=r"Training diverged at `lr` = 1e\+37.*Use a smaller `lr`"):
+        xt.train(*data, lr=1e37, epochs=3, seed=1)
+    swept = xt.sweep(*data, lr=[0.1, 1e37], seeds=[1], epochs=3)
+    assert np.isfinite(swept["final_loss"][0]) and not np.isfinite(swept["final_loss"][1])
+    assert swept["accuracy"][0] > 0.4 and np.isnan(swept["accuracy"][1])
+
+
+def test_training_leaves_the_global_rng_alone(data):
+    for engine in ("fast", "autograd"):
+        torch.manual_seed(123)
+        expected = torch.rand(3)
+        torch.manual_seed(123)
+        xt.train(*data, epochs=1, seed=1, engine=engine)
+        xt.to_module(xt.train(*data, epochs=1, seed=1))
+        assert torch.equal(torch.rand(3), expected), engine
+
+
+def test_default_dtype_float64_changes_nothing(data):
+    expected = xt.train(*data, epochs=3, seed=2)
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        for engine in ("fast", "autograd"):
+            again = xt.train(*data, epochs=3, seed=2, engine=engine)
+            for key in PARAM_NAMES:
+                assert again["state"][key].dtype == np.float32
+                np.testing.assert_allclose(again["state"][key], expected["state"][key], atol=1e-5)
+        assert xt.make_data(10, seed=1)[0].dtype == np.float32
+    finally:
+        torch.set_default_dtype(before)
+
+
+def test_init_continues_training_where_the_model_left_off(data):
+    first = xt.train(*data, epochs=5, seed=1, hidden=3)
+    more = xt.train(*data, epochs=4, seed=2, init=first)
+    assert more["state"]["linear1.weight"].shape == (3, 2)
+    assert more["loss"].shape == (9,)
+    np.testing.assert_array_equal(more["loss"][:5], first["loss"])
+    # The first new epoch starts from first's weights: its loss continues the curve.
+    assert abs(more["loss"][5] - first["loss"][4]) < 0.1 * first["loss"][0]
+    assert more["loss"][-1] < first["loss"][-1]
+    ref = xt.train(*data, epochs=4, seed=2, init=first, engine="autograd")
+    np.testing.assert_allclose(more["state"]["linear1.weight"], ref["state"]["linear1.weight"], atol=1e-4)
+    with pytest.raises(ValueError, match=r"`X` must have shape \(n, 2\)"):
+        xt.train(np.zeros((3, 3)), [0, 1, 0], init=first)
