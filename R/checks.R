@@ -1,28 +1,38 @@
 # Argument checks, run in R before anything crosses to Python so that errors
 # name the argument the user typed.
 
+#' Largest magnitude a float32 holds: PyTorch computes in float32, so larger
+#' values would silently become infinite.
+#' @noRd
+float32_max <- 3.4028234663852886e38
+
 describe <- function(x) {
   if (is.null(x)) return("NULL")
   if (is.function(x)) return("a function")
+  if (is.factor(x)) return(sprintf("a factor of length %d", length(x)))
+  if (is.data.frame(x)) return(sprintf("a data frame with %d rows and %d columns", nrow(x), ncol(x)))
+  type <- if (is.double(x)) "numeric" else typeof(x)
+  if (is.matrix(x)) return(sprintf("a %d x %d %s matrix", nrow(x), ncol(x), type))
+  if (is.character(x) && length(x) == 1L && !is.na(x)) return(encodeString(x, quote = "\""))
   if (is.atomic(x) && length(x) == 1L) return(format(x))
-  if (is.atomic(x)) return(sprintf("a %s vector of length %d", typeof(x), length(x)))
+  if (is.atomic(x)) return(sprintf("a %s vector of length %d", type, length(x)))
   sprintf("an object of class <%s>", paste(class(x), collapse = "/"))
 }
 
 abort <- function(...) stop(paste0(...), call. = FALSE)
 
-is_number <- function(x) is.numeric(x) && length(x) == 1L && !is.na(x) && is.finite(x)
+is_number <- function(x) is.numeric(x) && !is.factor(x) && length(x) == 1L && !is.na(x) && is.finite(x)
 
-check_count <- function(x, name, minimum = 1, maximum = .Machine$integer.max) {
-  if (!is_number(x) || x != round(x) || x < minimum || x > maximum) {
-    range <- if (maximum < .Machine$integer.max) {
-      sprintf("between %s and %s", format(minimum), format(maximum, big.mark = ","))
-    } else {
+check_count <- function(x, name, minimum = 1, maximum = NULL) {
+  if (!is_number(x) || x != round(x) || x < minimum || (!is.null(maximum) && x > maximum)) {
+    range <- if (is.null(maximum)) {
       sprintf("of at least %s", format(minimum))
+    } else {
+      sprintf("between %s and %s", format(minimum), format(maximum, big.mark = ",", scientific = FALSE))
     }
     abort("`", name, "` must be a whole number ", range, ", not ", describe(x), ".")
   }
-  as.integer(x)
+  if (x > .Machine$integer.max) x else as.integer(x)
 }
 
 check_positive <- function(x, name, allow_zero = FALSE) {
@@ -30,13 +40,14 @@ check_positive <- function(x, name, allow_zero = FALSE) {
     kind <- if (allow_zero) "non-negative" else "positive"
     abort("`", name, "` must be a ", kind, " number, not ", describe(x), ".")
   }
+  if (x > float32_max) abort("`", name, "` = ", format(x), " is beyond float32's range (about 3.4e38).")
   as.numeric(x)
 }
 
 # NULL draws a seed from R's RNG, so set.seed() makes the whole call reproducible.
-check_seed <- function(seed) {
+check_seed <- function(seed, name = "seed") {
   if (is.null(seed)) return(sample.int(.Machine$integer.max, 1L))
-  check_count(seed, "seed", minimum = 0)
+  check_count(seed, name, minimum = 0, maximum = .Machine$integer.max)
 }
 
 check_flag <- function(x, name) {
@@ -79,33 +90,12 @@ check_model <- function(model, name = "model") {
   model
 }
 
-# A data frame with x1, x2 and (when `labels`) a 0/1 label column, no NA.
-check_data <- function(data, name = "data", labels = TRUE) {
-  needed <- c("x1", "x2", if (labels) "label")
-  if (!is.data.frame(data)) {
-    abort("`", name, "` must be a data frame with columns ", paste(needed, collapse = ", "),
-          ", not ", describe(data), ".")
+# Finite values float32 can hold; `what` names the column for the message.
+check_values <- function(x, what) {
+  if (any(is.infinite(x))) abort("`", what, "` contains infinite values.")
+  big <- suppressWarnings(max(abs(x), na.rm = TRUE))
+  if (is.finite(big) && big > float32_max) {
+    abort("`", what, "` holds ", format(big), ", beyond float32's range (about 3.4e38).")
   }
-  missing <- setdiff(needed, names(data))
-  if (length(missing) > 0) {
-    abort("`", name, "` lacks the column(s) ", paste(missing, collapse = ", "), ".")
-  }
-  if (nrow(data) == 0) abort("`", name, "` has no rows.")
-  for (col in c("x1", "x2")) {
-    x <- data[[col]]
-    if (!is.numeric(x)) abort("`", name, "$", col, "` must be numeric, not ", typeof(x), ".")
-    if (anyNA(x) || any(!is.finite(x))) {
-      abort("`", name, "$", col, "` contains NA or infinite values.")
-    }
-  }
-  if (labels) {
-    label <- data$label
-    if (is.factor(label)) label <- as.character(label)
-    if (anyNA(label)) abort("`", name, "$label` contains NA.")
-    bad <- !(label %in% c(0, 1))
-    if (any(bad)) {
-      abort("`", name, "$label` must hold only 0 and 1, found ", format(label[bad][1]), ".")
-    }
-  }
-  data
+  invisible(x)
 }

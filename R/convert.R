@@ -4,32 +4,62 @@
 
 param_names <- c("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
 
-data_to_py <- function(data, labels = TRUE) {
-  X <- cbind(as.numeric(data$x1), as.numeric(data$x2))
-  if (!labels) return(list(X = X))
-  list(X = X, y = as.integer(as.character(data$label)))
+# Inputs as an n x p double matrix and labels as a 1-d integer array: with a
+# dim, reticulate sends NumPy arrays even for one row (a plain length-one
+# vector would arrive as a Python scalar).
+data_to_py <- function(X, y = NULL) {
+  X <- matrix(as.double(X), nrow(X), ncol(X))
+  if (is.null(y)) return(list(X = X))
+  list(X = X, y = array(as.integer(y), dim = length(y)))
 }
 
 # A Python model dict (already converted by reticulate) as a plain R list.
-model_from_py <- function(py_model) {
+model_from_py <- function(py_model, spec = NULL) {
   state <- py_model$state[param_names]
-  state[["linear1.weight"]] <- matrix(state[["linear1.weight"]], ncol = 2)
+  W1 <- state[["linear1.weight"]]
+  state[["linear1.weight"]] <- matrix(as.vector(W1), nrow(W1), ncol(W1))
   state[["linear1.bias"]] <- as.vector(state[["linear1.bias"]])
-  state[["linear2.weight"]] <- matrix(state[["linear2.weight"]], nrow = 1)
+  state[["linear2.weight"]] <- matrix(as.vector(state[["linear2.weight"]]), nrow = 1)
   state[["linear2.bias"]] <- as.vector(state[["linear2.bias"]])
   config <- py_model$config
   config$hidden <- length(state[["linear1.bias"]])
+  config$inputs <- ncol(state[["linear1.weight"]])
   structure(list(
     state = state,
     loss = as.vector(py_model$loss),
     config = config,
     device = py_model$device %||% "cpu",
-    seconds = py_model$seconds
+    seconds = py_model$seconds,
+    terms = spec %||% default_spec(config$inputs)
   ), class = "xor_model")
 }
 
+# The weights as NumPy arrays of exactly the tutorial's shapes. R drops
+# length-one dimensions (a 1 x h matrix indexed as a vector, a length-one bias
+# becoming a scalar); those are restored here, and nothing else is reshaped.
 model_to_py <- function(model) {
-  list(state = unclass(model$state))
+  state <- model$state
+  missing <- setdiff(param_names, names(state))
+  if (length(missing)) abort("`model$state` lacks ", paste(missing, collapse = ", "), ".")
+  hidden <- length(state[["linear1.bias"]])
+  inputs <- length(model_spec(model)$predictors)
+  shape <- function(x) paste0("(", paste(dim(x) %||% length(x), collapse = ", "), ")")
+  as_shape <- function(name, dims) {
+    x <- state[[name]]
+    if (!is.numeric(x)) abort("`model$state$", name, "` must be numeric, not ", describe(x), ".")
+    # A vector fits when the shape has at most one dimension longer than one.
+    fits <- if (is.null(dim(x))) length(x) == prod(dims) && sum(dims > 1) <= 1 else identical(dim(x), as.integer(dims))
+    if (!fits) {
+      abort("`model$state$", name, "` must have shape (", paste(dims, collapse = ", "), "), not ", shape(x), ".")
+    }
+    array(as.double(x), dim = dims)
+  }
+  list(state = list(
+    linear1.weight = as_shape("linear1.weight", c(hidden, inputs)),
+    linear1.bias = as_shape("linear1.bias", hidden),
+    linear2.weight = as_shape("linear2.weight", c(1L, hidden)),
+    linear2.bias = as_shape("linear2.bias", 1L)
+  ))
 }
 
 # make_data()'s (X, y) tuple as an xor_data data frame.
@@ -41,24 +71,14 @@ data_from_py <- function(out) {
 }
 
 grid_from_py <- function(grid) {
-  list(x1 = as.vector(grid$x1), x2 = as.vector(grid$x2),
-       prob = matrix(grid$prob, length(grid$x1), length(grid$x2)))
+  structure(list(x1 = as.vector(grid$x1), x2 = as.vector(grid$x2),
+                 prob = matrix(grid$prob, length(grid$x1), length(grid$x2))), class = "xor_grid")
 }
 
 # bench()'s dict of equal-length columns as a data frame.
 table_from_py <- function(table, class) {
   out <- as.data.frame(lapply(table, unlist), stringsAsFactors = FALSE)
   class(out) <- c(class, "data.frame")
-  out
-}
-
-# sweep()'s columns as a data frame, the loss curves as a matrix column.
-sweep_from_py <- function(res) {
-  out <- data.frame(lr = as.vector(res$lr), seed = as.vector(res$seed),
-                    final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy))
-  out$loss <- matrix(res$loss, nrow = nrow(out))
-  attr(out, "seconds") <- res$seconds
-  class(out) <- c("xor_sweep", "data.frame")
   out
 }
 

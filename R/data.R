@@ -3,7 +3,7 @@
 #' The tutorial's `XORDataset`: points at the corners of the unit square plus
 #' Gaussian noise, labelled 1 where exactly one coordinate of the corner is 1.
 #'
-#' @param n Number of points.
+#' @param n Number of points, 1 to 50,000,000.
 #' @param std Standard deviation of the noise; `0` gives the exact corners.
 #' @param seed A whole number, or `NULL` to draw one from R's random number
 #'   generator (so [set.seed()] makes the result reproducible).
@@ -20,4 +20,14 @@ xor_data <- function(n = 200, std = 0.1, seed = NULL) {
   std <- check_positive(std, "std", allow_zero = TRUE)
   seed <- check_seed(seed)
   data_from_py(py_call(xt()$make_data(n, std = std, seed = seed)))
+}
+
+#' @export
+`[.xor_data` <- function(x, ...) {
+  out <- NextMethod()
+  # Still the tutorial's data only while it has all three columns.
+  if (!is.data.frame(out) || !all(c("x1", "x2", "label") %in% names(out))) {
+    class(out) <- setdiff(class(out), "xor_data")
+  }
+  out
 }

@@ -5,6 +5,13 @@
 #' Python (even with plain `torch.load(path, weights_only=True)`) and the other
 #' way round. Saving is atomic; loading never runs code from the file.
 #'
+#' The file holds the weights only. A model trained with `scale = TRUE` has
+#' its standardisation folded into the weights, so the file predicts from raw
+#' inputs; the formula and the response's levels are not in the file, and
+#' `xor_load()` names the inputs `x1`, `x2`, ... with 0/1 labels.
+#' Like `saveRDS()`, a new file gets the mode the umask allows, an existing file
+#' keeps its mode, and a symbolic link's target is written.
+#'
 #' @param model An `xor_model`.
 #' @param path File path.
 #' @returns `xor_save()` returns `path` invisibly; `xor_load()` an `xor_model`
@@ -27,6 +34,5 @@ xor_save <- function(model, path) {
 #' @export
 xor_load <- function(path) {
   check_string(path, "path")
-  if (!file.exists(path)) abort("`path` does not exist: ", path, ".")
   model_from_py(py_call(xt()$load_model(path.expand(path))))
 }

@@ -1,11 +1,30 @@
 # Base-R versions of the tutorial's figures, in matplotlib's default colours.
+# Every plot method takes the usual graphical parameters through `...`; they
+# override the defaults below.
 class_colours <- c("#1f77b4", "#ff7f0e")
 
-draw_points <- function(data) {
-  graphics::points(data$x1, data$x2, pch = 21, cex = 1.1, col = "#333333",
-                   bg = class_colours[as.integer(as.character(data$label)) + 1L])
-  graphics::legend("center", legend = c("Class 0", "Class 1"), pch = 21, pt.bg = class_colours,
-                   col = "#333333", bg = "white", inset = 0.02)
+# Call `fun` with `defaults` overridden by the user's `...` arguments.
+plot_call <- function(fun, defaults, dots) do.call(fun, utils::modifyList(defaults, dots))
+
+# The class legend in the top margin, between the title and the plot, where
+# it hides nothing.
+legend_above <- function(labels, fill) {
+  usr <- graphics::par("usr")
+  y <- graphics::grconvertY(graphics::grconvertY(1, "npc", "inches") + 0.45 * graphics::par("csi"), "inches", "user")
+  graphics::legend(mean(usr[1:2]), y, legend = labels, pch = 21, pt.bg = fill, col = "#333333", horiz = TRUE,
+                   bty = "n", xjust = 0.5, yjust = 0.5, xpd = NA, cex = 0.85)
+}
+
+# The points of `data` in the model's (or the tutorial's) columns and classes.
+class_points <- function(data, spec = default_spec(2)) {
+  if (length(spec$predictors) != 2) abort("This plot needs a model with two inputs.")
+  xy <- model_data(spec, data, "data")
+  labels <- switch(spec$type, factor = spec$levels, logical = c("FALSE", "TRUE"), c("Class 0", "Class 1"))
+  list(x = xy$X[, 1], y = xy$X[, 2], class = xy$y, labels = labels)
+}
+
+points_defaults <- function(pts) {
+  list(pch = 21, cex = 1.1, col = "#333333", bg = class_colours[pts$class + 1L])
 }
 
 #' Plot the XOR data set
@@ -13,19 +32,22 @@ draw_points <- function(data) {
 #' The tutorial's "Dataset samples" scatter plot, in base R.
 #'
 #' @param x An `xor_data` data frame.
-#' @param main,xlab,ylab Title and axis labels.
-#' @param ... Passed to [graphics::plot.default()].
+#' @param ... Graphical parameters for [graphics::plot.default()], such as
+#'   `main`, `xlab`, `col`, `pch` or `cex`; they override the defaults.
 #' @returns `x`, invisibly.
 #' @export
 #' @examplesIf xortorch_available()
-#' plot(xor_data(200, seed = 1))
-plot.xor_data <- function(x, main = "Dataset samples", xlab = expression(x[1]),
-                          ylab = expression(x[2]), ...) {
-  check_data(x, "x")
-  old <- graphics::par(pty = "s")
+#' d <- xor_data(200, seed = 1)
+#' plot(d)
+#' plot(d, main = "200 points", pch = 19, col = c("grey40", "tomato")[d$label + 1])
+plot.xor_data <- function(x, ...) {
+  pts <- class_points(x)
+  old <- graphics::par(pty = "s", mar = c(5.1, 4.1, 5.1, 2.1))
   on.exit(graphics::par(old), add = TRUE)
-  graphics::plot(x$x1, x$x2, type = "n", main = main, xlab = xlab, ylab = ylab, ...)
-  draw_points(x)
+  defaults <- c(list(x = pts$x, y = pts$y, main = "Dataset samples", xlab = expression(x[1]),
+                     ylab = expression(x[2])), points_defaults(pts))
+  plot_call(graphics::plot.default, defaults, list(...))
+  legend_above(pts$labels, class_colours)
   invisible(x)
 }
 
@@ -33,39 +55,52 @@ plot.xor_data <- function(x, main = "Dataset samples", xlab = expression(x[1]),
 #'
 #' `type = "boundary"` draws the tutorial's decision-boundary figure: the
 #' predicted probability as an image blended between the two class colours,
-#' with the points of `data` on top. `type = "loss"` draws the training loss
-#' per epoch.
+#' with the points of `data` on top (a model with two inputs). `type = "loss"`
+#' draws the training loss per epoch.
 #'
 #' @param x An `xor_model`.
-#' @param data Points to draw on the boundary (a data frame with `x1`, `x2`,
-#'   `label`), or `NULL` for none.
+#' @param data Points to draw on the boundary (a data frame with the model's
+#'   columns), or `NULL` for none.
 #' @param type `"boundary"` or `"loss"`.
 #' @param step Grid spacing of the boundary image.
-#' @param ... Passed to [graphics::plot.default()].
+#' @param ... Graphical parameters such as `main`, `xlab`, `ylab`, `col`
+#'   (the loss line's colour, or the boundary's palette), `lwd`; they
+#'   override the defaults. Passed to [graphics::image()] or
+#'   [graphics::plot.default()].
 #' @returns `x`, invisibly.
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
 #' m <- xor_train()
 #' plot(m, data = xor_data(200))
-#' plot(m, type = "loss")
+#' plot(m, type = "loss", col = "red", main = "My title")
 plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), step = 0.01, ...) {
   type <- match.arg(type)
-  if (!is.null(data)) check_data(data)
+  dots <- list(...)
   if (type == "loss") {
     if (!length(x$loss)) abort("This model has no training history (it was loaded from a file).")
-    graphics::plot(seq_along(x$loss), x$loss, type = "l", lwd = 2, col = class_colours[1],
-                   main = "Training loss", xlab = "Epoch", ylab = "Mean BCE loss", ...)
+    defaults <- list(x = seq_along(x$loss), y = x$loss, type = "l", lwd = 2, col = class_colours[1],
+                     main = "Training loss", xlab = "Epoch", ylab = "Mean BCE loss")
+    plot_call(graphics::plot.default, defaults, dots)
     return(invisible(x))
   }
+  spec <- model_spec(x)
+  pts <- if (!is.null(data)) class_points(data, spec)
   grid <- xor_predict_grid(x, step = step)
-  old <- graphics::par(pty = "s")
+  old <- graphics::par(pty = "s", mar = c(5.1, 4.1, 5.1, 2.1))
   on.exit(graphics::par(old), add = TRUE)
   # (1 - p) * C0 + p * C1, as the tutorial blends: a linear palette over [0, 1].
-  palette <- grDevices::colorRampPalette(class_colours)(256)
-  graphics::image(grid$x1, grid$x2, grid$prob, col = palette, zlim = c(0, 1), useRaster = TRUE,
-                  main = "Dataset samples", xlab = expression(x[1]), ylab = expression(x[2]), ...)
-  if (!is.null(data)) draw_points(data)
+  axis_label <- function(i) {
+    if (identical(spec$predictors, c("x1", "x2"))) as.expression(bquote(x[.(i)])) else spec$predictors[i]
+  }
+  defaults <- list(x = grid$x1, y = grid$x2, z = grid$prob, col = grDevices::colorRampPalette(class_colours)(256),
+                   zlim = c(0, 1), useRaster = TRUE, main = "Dataset samples", xlab = axis_label(1),
+                   ylab = axis_label(2))
+  plot_call(graphics::image, defaults, dots)
+  if (!is.null(pts)) {
+    do.call(graphics::points, c(list(pts$x, pts$y), points_defaults(pts)))
+    legend_above(pts$labels, class_colours)
+  }
   invisible(x)
 }
 
@@ -74,44 +109,60 @@ plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), step = 
 #' Bars of GFLOP/s per device, labelled with the median time.
 #'
 #' @param x An `xor_bench` data frame.
-#' @param ... Passed to [graphics::barplot()].
+#' @param ... Graphical parameters for [graphics::barplot()] such as `main`
+#'   or `col`; they override the defaults.
 #' @returns `x`, invisibly.
 #' @export
 #' @examplesIf xortorch_available()
-#' plot(xor_bench(n = 500))
+#' plot(xor_bench(n = 500), main = "500 x 500")
 plot.xor_bench <- function(x, ...) {
   old <- graphics::par(mar = c(5, 5, 4, 2))
   on.exit(graphics::par(old), add = TRUE)
-  labels <- paste0(x$device, " (", x$precision, ")")
-  mids <- graphics::barplot(x$gflops, names.arg = labels, col = class_colours[seq_len(nrow(x)) %% 2 + 1],
-                            ylab = "GFLOP/s", ylim = c(0, max(x$gflops) * 1.2),
-                            main = sprintf("%d x %d matmul, median of %d", x$n[1], x$n[1], x$repeats[1]), ...)
+  defaults <- list(height = x$gflops, names.arg = paste0(x$device, " (", x$precision, ")"),
+                   col = class_colours[seq_len(nrow(x)) %% 2 + 1], ylab = "GFLOP/s",
+                   ylim = c(0, max(x$gflops) * 1.2),
+                   main = sprintf("%d x %d matmul, median of %d", x$n[1], x$n[1], x$repeats[1]))
+  mids <- plot_call(graphics::barplot, defaults, list(...))
   graphics::text(mids, x$gflops, sprintf("%.4g ms", 1000 * x$seconds), pos = 3)
   invisible(x)
 }
 
 #' Plot the loss curves of a sweep
 #'
-#' One line per model, coloured by learning rate.
+#' One line per model, coloured by learning rate, on a log loss axis with
+#' plain labels (0.5, 0.1, 0.05, ...).
 #'
 #' @param x An `xor_sweep` data frame.
 #' @param log Log scale for the loss axis (`"y"`) or none (`""`).
-#' @param ... Passed to [graphics::matplot()].
+#' @param ... Graphical parameters for [graphics::matplot()] such as `main`
+#'   or `lwd`; they override the defaults.
 #' @returns `x`, invisibly.
 #' @export
 #' @examplesIf xortorch_available()
-#' plot(xor_sweep(xor_data(500, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1, epochs = 20))
+#' s <- xor_sweep(xor_data(500, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1:2, epochs = 20)
+#' plot(s, main = "Three learning rates")
 plot.xor_sweep <- function(x, log = "y", ...) {
   rates <- sort(unique(x$lr))
-  # Okabe-Ito (colour-blind safe) without its yellow, which vanishes on white.
-  okabe_ito <- c("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+  # Okabe-Ito (colour-blind safe), ordered so that few rates never get both of
+  # its oranges; its yellow, which vanishes on white, is left out.
+  okabe_ito <- c("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
   colours <- if (length(rates) <= length(okabe_ito)) okabe_ito[seq_along(rates)] else grDevices::hcl.colors(length(rates))
+  finite <- x$loss[is.finite(x$loss) & x$loss > 0]
   # Room on the right for the legend, outside the curves.
   old <- graphics::par(mar = c(5, 5, 4, 8))
   on.exit(graphics::par(old), add = TRUE)
-  graphics::matplot(t(x$loss), type = "l", lty = 1, log = log, col = colours[match(x$lr, rates)],
-                    xlab = "Epoch", ylab = "Mean BCE loss", main = "Training loss by learning rate", ...)
+  dots <- list(...)
+  lwd <- dots$lwd %||% 1.5
+  defaults <- list(x = t(x$loss), type = "l", lty = 1, lwd = lwd, log = log, col = colours[match(x$lr, rates)],
+                   xlab = "Epoch", ylab = "Mean BCE loss", main = "Training loss by learning rate",
+                   yaxt = if (log == "y") "n" else "s", ylim = range(finite))
+  plot_call(graphics::matplot, defaults, dots)
+  if (log == "y") {
+    ticks <- grDevices::axisTicks(log10(range(finite)), log = TRUE, nint = 6)
+    graphics::axis(2, at = ticks, labels = format(ticks, scientific = FALSE, drop0trailing = TRUE, trim = TRUE),
+                   las = 1)
+  }
   graphics::legend("topleft", inset = c(1.02, 0), xpd = TRUE, legend = paste("lr =", format(rates)),
-                   col = colours, lty = 1, lwd = 2, bty = "n")
+                   col = colours, lty = 1, lwd = lwd, bty = "n")
   invisible(x)
 }

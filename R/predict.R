@@ -1,32 +1,72 @@
 #' Predict with a trained model
 #'
 #' @param object An `xor_model`.
-#' @param newdata A data frame with numeric columns `x1` and `x2`.
-#' @param type `"prob"` for the probability of class 1 (the sigmoid of the
-#'   logit), `"class"` for 0/1 labels (probability >= 0.5).
+#' @param newdata A data frame (or a matrix with named columns) holding the
+#'   model's predictors (`x1` and `x2` for the tutorial's model).
+#' @param type `"response"` for the probability of class 1 (the sigmoid of the
+#'   logit; `"prob"` is a synonym), `"link"` for the logit (the network's raw
+#'   output), `"class"` for the predicted class (probability >= 0.5) in the
+#'   response's own coding: 0/1, `TRUE`/`FALSE`, or a factor with the training
+#'   response's levels.
+#' @param na.action What to do with rows of `newdata` that have `NA` in a
+#'   predictor: [stats::na.pass()] (the default) predicts `NA` for them and
+#'   the other rows as usual; [stats::na.omit()] leaves them out;
+#'   [stats::na.fail()] makes them an error.
 #' @param ... Unused.
-#' @returns A numeric vector of probabilities, or an integer vector of labels,
-#'   one per row of `newdata`.
+#' @returns A vector with one value per row of `newdata` (fewer with
+#'   `na.omit`), named by its row names: numeric for `"response"` and `"link"`,
+#'   the response's coding for `"class"`.
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
 #' m <- xor_train(epochs = 20)
-#' predict(m, data.frame(x1 = c(0, 1), x2 = c(1, 1)))
-predict.xor_model <- function(object, newdata, type = c("prob", "class"), ...) {
+#' new <- data.frame(x1 = c(0, 1, NA), x2 = c(1, 1, 0))
+#' predict(m, new)
+#' predict(m, new, type = "link")
+#' predict(m, new, type = "class")
+predict.xor_model <- function(object, newdata, type = c("response", "link", "class", "prob"),
+                              na.action = stats::na.pass, ...) {
   type <- match.arg(type)
-  if (missing(newdata)) abort("`newdata` is missing: give a data frame with columns x1 and x2.")
-  check_data(newdata, "newdata", labels = FALSE)
-  prob <- as.vector(py_call(xt()$predict(model_to_py(object), data_to_py(newdata, labels = FALSE)$X)))
-  if (type == "class") as.integer(prob >= 0.5) else prob
+  if (type == "prob") type <- "response"
+  spec <- model_spec(object)
+  if (missing(newdata)) {
+    abort("`newdata` is missing: give a data frame with the columns ", paste(spec$predictors, collapse = ", "), ".")
+  }
+  if (is.matrix(newdata) && !is.null(colnames(newdata))) newdata <- as.data.frame(newdata)
+  X <- model_data(spec, newdata, "newdata", response = FALSE)$X
+  X <- apply_na_action(X, na.action)
+  out <- rep(NA_real_, nrow(X))
+  names(out) <- rownames(X)
+  complete <- stats::complete.cases(X)
+  if (any(complete)) {
+    kind <- if (type == "link") "logit" else "prob"
+    out[complete] <- as.vector(py_call(
+      xt()$predict(model_to_py(object), data_to_py(X[complete, , drop = FALSE])$X, kind = kind),
+      rename = c(X = "newdata")
+    ))
+  }
+  if (type != "class") return(out)
+  stats::setNames(decode_class(as.integer(out >= 0.5), spec), names(out))
+}
+
+apply_na_action <- function(X, na.action) {
+  if (is.character(na.action)) na.action <- get(na.action, mode = "function")
+  if (!is.function(na.action)) abort("`na.action` must be a function such as na.pass or na.omit, not ", describe(na.action), ".")
+  out <- na.action(as.data.frame(X))
+  X <- as.matrix(out)
+  attributes(X)[c("na.action")] <- NULL
+  X
 }
 
 #' Accuracy of a model
 #'
 #' The tutorial's `eval_model`: the share of points whose predicted class
-#' (probability >= 0.5) equals the label.
+#' (probability >= 0.5) equals the label. Uses the model's formula, so `data`
+#' needs its response and predictors; rows with `NA` in them are left out.
 #'
 #' @param model An `xor_model`.
-#' @param data A data frame with columns `x1`, `x2` and `label`.
+#' @param data A data frame with the model's response and predictors (`x1`,
+#'   `x2`, `label` for the tutorial's model).
 #' @returns A number in \[0, 1\].
 #' @export
 #' @examplesIf xortorch_available()
@@ -35,30 +75,49 @@ predict.xor_model <- function(object, newdata, type = c("prob", "class"), ...) {
 #' xor_evaluate(m, xor_data(500))
 xor_evaluate <- function(model, data) {
   check_model(model)
-  check_data(data)
-  args <- data_to_py(data)
-  py_call(xt()$evaluate(model_to_py(model), args$X, args$y))
+  spec <- model_spec(model)
+  xy <- complete_rows(model_data(spec, data, "data"), "data")
+  args <- data_to_py(xy$X, xy$y)
+  py_call(xt()$evaluate(model_to_py(model), args$X, args$y),
+          rename = c(X = "data", y = paste0("data$", spec$response)))
 }
 
 #' Predicted probabilities on a grid
 #'
-#' The tutorial's decision-boundary grid, ready for [graphics::image()].
+#' The tutorial's decision-boundary grid, ready for [graphics::image()], for
+#' a model with two inputs.
 #'
-#' @param model An `xor_model`.
-#' @param xlim,ylim Ranges of `x1` and `x2` (the upper end is excluded, as in
-#'   `torch.arange`).
-#' @param step Grid spacing.
-#' @returns A list with `x1` (length k), `x2` (length m) and `prob`, a k x m
-#'   matrix with `prob[i, j]` the probability at `(x1[i], x2[j])`.
+#' @param model An `xor_model` with two inputs.
+#' @param xlim,ylim Ranges of the first and second input (the upper end is
+#'   excluded, as in `torch.arange`).
+#' @param step Grid spacing. The grid may have at most 100,000,000 cells.
+#' @returns An object of class `xor_grid`: a list with `x1` (length k), `x2`
+#'   (length m) and `prob`, a k x m matrix with `prob[i, j]` the probability at
+#'   `(x1[i], x2[j])`. `as.data.frame()` turns it into one row per cell
+#'   (`x1`, `x2`, `prob`).
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
 #' g <- xor_predict_grid(xor_train(), step = 0.05)
 #' image(g$x1, g$x2, g$prob)
+#' head(as.data.frame(g))
 xor_predict_grid <- function(model, xlim = c(-0.5, 1.5), ylim = c(-0.5, 1.5), step = 0.01) {
   check_model(model)
   xlim <- check_range(xlim, "xlim")
   ylim <- check_range(ylim, "ylim")
   step <- check_positive(step, "step")
+  inputs <- length(model_spec(model)$predictors)
+  if (inputs != 2) abort("`model` has ", inputs, " inputs; a grid over two axes needs a model with 2.")
   grid_from_py(py_call(xt()$predict_grid(model_to_py(model), xlim = xlim, ylim = ylim, step = step)))
+}
+
+#' @rdname xor_predict_grid
+#' @param x An `xor_grid`.
+#' @param row.names,optional Unused; for compatibility with the generic.
+#' @param ... Unused.
+#' @export
+as.data.frame.xor_grid <- function(x, row.names = NULL, optional = FALSE, ...) {
+  cells <- expand.grid(x1 = x$x1, x2 = x$x2)  # x1 varies fastest, as prob's columns are stored
+  cells$prob <- as.vector(x$prob)
+  cells
 }

@@ -21,7 +21,7 @@ venv_python <- function(path) {
   if (.Platform$OS.type == "windows") file.path(path, "Scripts", "python.exe") else file.path(path, "bin", "python")
 }
 
-#' Which Python xortorch would use, and what it looked at
+#' Which Python xortorch would use, what chose it, and what it looked at
 #' @noRd
 find_python <- function() {
   env <- Sys.getenv("RETICULATE_PYTHON")
@@ -31,17 +31,25 @@ find_python <- function() {
     sprintf("the r-xortorch virtualenv (%s)", venv)
   )
   python <- if (nzchar(env)) env else if (file.exists(venv_python(venv))) venv_python(venv)
-  list(python = python, searched = searched)
+  list(python = python, searched = searched, by_env = nzchar(env))
 }
 
-python_not_ready_message <- function(detail) {
+# What to do when a piece of the Python side is missing: install_xortorch()
+# can only help when xortorch chose its own environment.
+python_not_ready_message <- function(detail, by_env = find_python()$by_env, missing = NULL) {
+  if (by_env && !is.null(missing)) {
+    return(sprintf(paste0(
+      "%s\nRETICULATE_PYTHON points to %s; unset it (xortorch then uses its r-xortorch environment) ",
+      "or install %s there, then restart R."
+    ), detail, Sys.getenv("RETICULATE_PYTHON"), missing))
+  }
   paste0(detail, "\nRun `xortorch::install_xortorch()` to create the r-xortorch environment, ",
          "then restart R.")
 }
 
 use_xortorch_python <- function() {
-  # Already running: under rpy2, or after another package started Python.
-  if (reticulate::py_available(initialize = FALSE)) return(invisible())
+  # Already running: under rpy2, or after other reticulate code started one.
+  if (reticulate::py_available(initialize = FALSE)) return(check_running_python())
   found <- find_python()
   if (is.null(found$python)) {
     abort(python_not_ready_message(paste0(
@@ -49,11 +57,30 @@ use_xortorch_python <- function() {
       paste0("  - ", found$searched, collapse = "\n")
     )))
   }
+  if (found$by_env && dir.exists(found$python)) {
+    inside <- venv_python(found$python)
+    abort(sprintf(paste0(
+      "RETICULATE_PYTHON is set to the folder %s, not to a Python executable. Set it to %s, ",
+      "or unset it to use xortorch's r-xortorch environment; then restart R."
+    ), found$python, if (file.exists(inside)) inside else "the python program inside it"))
+  }
   if (!file.exists(found$python)) {
     abort(python_not_ready_message(sprintf("The Python at %s does not exist.", found$python)))
   }
   reticulate::use_python(found$python, required = TRUE)
   invisible()
+}
+
+# Python started before xortorch was called: fine if it has xortorch (rpy2,
+# or RETICULATE_PYTHON), otherwise nothing this session can fix.
+check_running_python <- function() {
+  if (reticulate::py_module_available("xortorch")) return(invisible())
+  found <- find_python()
+  abort(sprintf(paste0(
+    "Python is already running in this R session (%s), started by other reticulate code before xortorch, ",
+    "and it does not have xortorch. xortorch needs its own Python (%s); one R session runs only one ",
+    "Python. Restart R and call an xortorch function before any other reticulate code."
+  ), reticulate::py_exe(), found$python %||% "run `xortorch::install_xortorch()` to create it"))
 }
 
 # reticulate 1.28 lets a pyproject.toml or Pipfile in the working directory's
@@ -116,39 +143,51 @@ check_python_stack <- function() {
   # Ask for versions through plain Python strings: with an incompatible NumPy,
   # converting a NumPy object is what would fail.
   has <- function(module) reticulate::py_module_available(module)
-  if (!has("numpy")) abort(python_not_ready_message(sprintf("NumPy is not installed in %s.", python)))
+  missing <- function(what, requirement) {
+    abort(python_not_ready_message(sprintf("%s is not installed in %s.", what, python), missing = requirement))
+  }
+  if (!has("numpy")) missing("NumPy", "numpy<2")
   check_numpy_version(reticulate::py_eval("__import__('numpy').__version__"))
   import_torch_with_own_blas()
-  if (!has("torch")) abort(python_not_ready_message(sprintf("PyTorch is not installed in %s.", python)))
-  if (!has("xortorch")) {
-    abort(python_not_ready_message(sprintf("The Python package xortorch is not installed in %s.", python)))
-  }
+  if (!has("torch")) missing("PyTorch", "torch")
+  if (!has("xortorch")) missing("The Python package xortorch", "xortorch")
   check_package_versions(reticulate::py_eval("__import__('xortorch').__version__"))
 }
 
 # The module, after the first call has picked and checked the Python.
 xt <- function() {
-  if (!isTRUE(.state$ready)) {
+  if (is.null(.state$module)) {
     use_xortorch_python()
     start_python()
     check_python_stack()
-    .state$ready <- TRUE
+    .state$module <- reticulate::import("xortorch")
   }
-  xortorch
+  .state$module
 }
 
-# Run a call into Python; a Python exception becomes a one-line R error.
-py_call <- function(expr) {
-  tryCatch(expr, error = function(e) {
+# Run a call into Python. A Python exception becomes a one-line R error whose
+# argument names are R's (`rename`, e.g. c(X = "newdata")); Python warnings
+# become R warnings instead of text printed around R's warning system.
+py_call <- function(expr, rename = NULL) {
+  xt()  # choose and check the Python before anything else starts one
+  warnings <- reticulate::import("warnings", convert = FALSE)
+  catcher <- warnings$catch_warnings(record = TRUE)
+  caught <- catcher$`__enter__`()
+  warnings$simplefilter("always")
+  on.exit(catcher$`__exit__`(NULL, NULL, NULL), add = TRUE)
+  result <- tryCatch(expr, error = function(e) {
     msg <- sub("\\s+$", "", conditionMessage(e))
     msg <- sub("\nDetailed traceback:.*$", "", msg)
     type <- regmatches(msg, regexpr("^[A-Za-z_.]+(Error|Exception|Interrupt)(?=: )", msg, perl = TRUE))
     if (length(type)) msg <- sub("^[A-Za-z_.]+: ", "", msg)
+    for (name in names(rename)) msg <- gsub(paste0("`", name, "`"), paste0("`", rename[[name]], "`"), msg, fixed = TRUE)
     stop(structure(
       class = c("xortorch_python_error", "error", "condition"),
       list(message = msg, call = NULL, python_type = if (length(type)) type else NA_character_)
     ))
   })
+  for (w in reticulate::py_to_r(caught)) warning(reticulate::py_str(w$message), call. = FALSE)
+  result
 }
 
 #' Is the Python side of xortorch ready?

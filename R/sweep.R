@@ -2,33 +2,114 @@
 #'
 #' One model per combination of `lr` and `seeds`, trained together in one
 #' vectorised run. Each equals the model [xor_train()] gives with the same
-#' learning rate and seed.
+#' formula, data, learning rate and seed.
 #'
 #' @inheritParams xor_train
 #' @param lr Learning rates.
-#' @param seeds Whole numbers.
+#' @param seeds Whole numbers from 0 to 2,147,483,647.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
-#'   `seed`, `final_loss`, `accuracy` (on `data`) and `loss`, a matrix column
-#'   (models x epochs).
+#'   `seed`, `final_loss`, `accuracy` (on `data`), `loss`, a matrix column
+#'   (models x epochs), and `model`, a list column of the trained `xor_model`s
+#'   (see [xor_sweep_model()]). A learning rate that makes a model diverge
+#'   gives it an infinite or `NaN` loss and an `NA` accuracy. It prints as a
+#'   compact table.
 #' @export
 #' @examplesIf xortorch_available()
 #' s <- xor_sweep(xor_data(1000, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1:2, epochs = 30)
-#' s[c("lr", "seed", "final_loss", "accuracy")]
+#' s
 #' plot(s)
-xor_sweep <- function(data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3, hidden = 4,
-                      batch_size = 128, epochs = 100, device = "auto") {
-  check_data(data)
-  if (!is.numeric(lr) || length(lr) == 0) abort("`lr` must be a numeric vector of positive numbers, not ", describe(lr), ".")
+#' best <- xor_sweep_model(s, which.max(s$accuracy))
+xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3,
+                      hidden = 4, batch_size = 128, epochs = 100, device = "auto", scale = FALSE,
+                      progress = interactive()) {
+  args <- formula_and_data(formula, data, missing(data))
+  if (!is.numeric(lr) || length(lr) == 0) {
+    abort("`lr` must be a numeric vector of positive numbers, not ", describe(lr), ".")
+  }
   for (r in lr) check_positive(r, "lr")
-  if (!is.numeric(seeds) || length(seeds) == 0) abort("`seeds` must be a vector of whole numbers, not ", describe(seeds), ".")
-  seeds <- vapply(seeds, check_count, integer(1), name = "seeds", minimum = 0)
-  hidden <- check_count(hidden, "hidden")
+  if (!is.numeric(seeds) || is.factor(seeds) || length(seeds) == 0) {
+    abort("`seeds` must be a vector of whole numbers, not ", describe(seeds), ".")
+  }
+  seeds <- vapply(seeds, check_seed, integer(1), name = "seeds")
+  hidden <- check_count(hidden, "hidden", maximum = 4096)
   batch_size <- check_count(batch_size, "batch_size")
-  epochs <- check_count(epochs, "epochs")
+  epochs <- check_count(epochs, "epochs", maximum = 1e6)
   device <- check_device(device)
-  args <- data_to_py(data)
-  sweep_from_py(py_call(xt()$sweep(
-    args$X, args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
-    batch_size = batch_size, epochs = epochs, device = device
-  )))
+  scale <- check_flag(scale, "scale")
+  progress <- check_flag(progress, "progress")
+
+  spec <- new_spec(args$formula, args$data)
+  xy <- complete_rows(model_data(spec, args$data), "data")
+  scaling <- if (scale) scaling_of(xy$X) else note_scales(xy$X)
+  X <- if (scale) sweep(sweep(xy$X, 2, scaling$center), 2, scaling$scale, "/") else xy$X
+  res <- with_progress(progress, epochs, function(callback) {
+    py_args <- data_to_py(X, xy$y)
+    py_call(xt()$sweep(
+      py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
+      batch_size = batch_size, epochs = epochs, device = device, callback = callback
+    ), rename = c(X = "data", y = paste0("data$", spec$response)))
+  })
+  sweep_from_py(res, spec, if (scale) scaling, list(hidden = hidden, batch_size = batch_size, epochs = epochs,
+                                                     n = nrow(X), scale = scale))
+}
+
+# sweep()'s columns as a data frame: the loss curves as a matrix column, the
+# models as a list column of xor_models.
+sweep_from_py <- function(res, spec, scaling, config) {
+  out <- data.frame(lr = as.vector(res$lr), seed = as.vector(res$seed),
+                    final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy))
+  out$accuracy[is.nan(out$accuracy)] <- NA
+  out$loss <- matrix(res$loss, nrow = nrow(out))
+  state <- res$state
+  out$model <- lapply(seq_len(nrow(out)), function(i) {
+    one <- lapply(state[param_names], slice_first, i = i)
+    model <- model_from_py(list(
+      state = one, loss = out$loss[i, ], device = res$device %||% "cpu", seconds = res$seconds,
+      config = c(list(lr = out$lr[i], seed = out$seed[i]), config)
+    ), spec)
+    if (!is.null(scaling)) {
+      model$state <- fold_scaling(model$state, scaling)
+      model$scaling <- scaling
+    }
+    model
+  })
+  attr(out, "seconds") <- res$seconds
+  class(out) <- c("xor_sweep", "data.frame")
+  out
+}
+
+# Model i of an (M, ...) array: element (i, k) sits at i + M (k - 1) in R's column-major order.
+slice_first <- function(w, i) {
+  d <- dim(w)
+  array(w[i + d[1] * (seq_len(prod(d[-1])) - 1)], d[-1])
+}
+
+#' One model out of a sweep
+#'
+#' @param sweep An `xor_sweep` from [xor_sweep()].
+#' @param i Row number of the model.
+#' @returns The `xor_model` of row `i`: it predicts what
+#'   `xor_train(formula, data, lr = sweep$lr[i], seed = sweep$seed[i])` predicts.
+#' @export
+#' @examplesIf xortorch_available()
+#' s <- xor_sweep(xor_data(1000, seed = 1), lr = c(0.1, 1), seeds = 1, epochs = 30)
+#' m <- xor_sweep_model(s, which.min(s$final_loss))
+#' xor_evaluate(m, xor_data(500, seed = 2))
+xor_sweep_model <- function(sweep, i) {
+  if (!inherits(sweep, "xor_sweep") || is.null(sweep$model)) {
+    abort("`sweep` must be an <xor_sweep> from xor_sweep(), not ", describe(sweep), ".")
+  }
+  i <- check_count(i, "i", maximum = nrow(sweep))
+  sweep$model[[i]]
+}
+
+#' @export
+print.xor_sweep <- function(x, n = 20, ...) {
+  cat(sprintf("<xor_sweep> %d models (%d learning rates x %d seeds), %d epochs, trained together in %.2f s\n",
+              nrow(x), length(unique(x$lr)), length(unique(x$seed)), ncol(x$loss), attr(x, "seconds") %||% NA))
+  table <- data.frame(lr = x$lr, seed = x$seed, final_loss = round(x$final_loss, 4),
+                      accuracy = round(x$accuracy, 4))
+  print(utils::head(table, n), row.names = FALSE)
+  if (nrow(x) > n) cat(sprintf("... and %d more rows: print(x, n = %d) shows all\n", nrow(x) - n, nrow(x)))
+  invisible(x)
 }

@@ -1,65 +1,125 @@
 #' Train the tutorial's classifier
 #'
-#' Fits the tutorial's `SimpleClassifier` (`Linear(2, hidden)`, tanh,
+#' Fits the tutorial's `SimpleClassifier` (`Linear(p, hidden)`, tanh,
 #' `Linear(hidden, 1)`) with `BCEWithLogitsLoss` and plain SGD on reshuffled
-#' mini-batches, in Python through reticulate.
+#' mini-batches, in Python through reticulate. By default on the tutorial's
+#' continuous XOR data; with a formula, on your own data.
 #'
-#' @param data A data frame with columns `x1`, `x2` and `label` (0/1), such as
-#'   [xor_data()] returns.
-#' @param hidden Units in the hidden layer.
+#' @param formula A formula `response ~ predictors`, as in [stats::glm()]:
+#'   `label ~ x1 + x2` (the default), `y ~ .`, or any numeric columns of
+#'   `data`. The response may be 0/1 numbers, `TRUE`/`FALSE` or a two-level
+#'   factor (the second level is class 1). Predictors must be numeric: a factor
+#'   or character predictor is an error (no automatic dummy coding). A data
+#'   frame given first is taken as `data`: `xor_train(d)` works.
+#' @param data A data frame, such as [xor_data()] returns. Rows with `NA` in the
+#'   columns used are left out, as [stats::na.omit()] does.
+#' @param hidden Units in the hidden layer, 1 to 4096.
 #' @param lr Learning rate of SGD.
 #' @param batch_size Mini-batch size; the last partial batch is kept.
-#' @param epochs Passes over the data.
-#' @param seed A whole number, or `NULL` to draw one from R's random number
-#'   generator: `set.seed(1); xor_train()` is reproducible.
+#' @param epochs Passes over the data, 1 to 1,000,000.
+#' @param seed A whole number from 0 to 2,147,483,647, or `NULL` to draw one
+#'   from R's random number generator: `set.seed(1); xor_train()` is
+#'   reproducible.
 #' @param device `"auto"` (CUDA when available), `"cpu"`, `"cuda"`,
 #'   `"cuda:N"` or `"mps"`.
-#' @param progress Show a progress bar (advanced once per epoch).
+#' @param scale `TRUE` standardises each predictor with the training data's
+#'   mean and standard deviation while training, then folds that into the first
+#'   layer, so the model (its weights, [coef()], [xor_save()]'s file) takes raw
+#'   inputs. `FALSE` (the tutorial's way) trains on the raw inputs and says so
+#'   when their scales differ by more than 100 times.
+#' @param init An `xor_model` to continue training from: its weights are the
+#'   starting point (its hidden size is used), its formula is reused when
+#'   `formula` is not given, and its loss history continues.
+#' @param progress Show a progress bar on the standard error stream (advanced
+#'   once per epoch). The default shows it in interactive sessions only, so
+#'   knitr and Rscript output stays clean.
 #' @returns An object of class `xor_model`: a plain list with `state` (the
 #'   weights as R matrices and vectors under the tutorial's names
-#'   `linear1.weight`, `linear1.bias`, `linear2.weight`, `linear2.bias`),
-#'   `loss` (mean training loss per epoch), `config`, `device` and `seconds`.
-#'   It holds no Python object, so it survives [saveRDS()] and works in a new
-#'   R session.
+#'   `linear1.weight` (hidden x p), `linear1.bias`, `linear2.weight` (1 x
+#'   hidden), `linear2.bias`), `loss` (mean training loss per epoch), `config`,
+#'   `device`, `seconds` and `terms` (the formula, predictors and the
+#'   response's coding). It holds no Python object, so it survives [saveRDS()]
+#'   and works in a new R session.
+#' @section Limits: at most 50,000,000 rows; values beyond float32's range
+#'   (about 3.4e38) are refused, and so is a learning rate that makes training
+#'   diverge.
 #' @seealso [predict.xor_model()], [xor_evaluate()], [plot.xor_model()],
-#'   [xor_save()].
+#'   [coef.xor_model()], [xor_save()], [xor_sweep()].
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
 #' m <- xor_train(epochs = 20)
 #' m
 #' plot(m, type = "loss")
-xor_train <- function(data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
-                      epochs = 100, seed = NULL, device = "auto", progress = interactive()) {
-  check_data(data)
-  hidden <- check_count(hidden, "hidden")
+#' # Continue training where it left off
+#' m <- xor_train(xor_data(2500), epochs = 20, init = m)
+#'
+#' # Your own data: a formula and numeric predictors
+#' cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
+#' fit <- xor_train(am ~ hp + wt, data = cars, scale = TRUE, epochs = 300, seed = 1)
+#' table(predict(fit, cars, type = "class"), cars$am)
+xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
+                      epochs = 100, seed = NULL, device = "auto", scale = FALSE, init = NULL,
+                      progress = interactive()) {
+  args <- formula_and_data(formula, data, missing(data))
+  if (!is.null(init) && (missing(formula) || is.data.frame(formula))) {
+    args$formula <- model_spec(check_model(init, "init"))$formula
+  }
+  hidden <- check_count(hidden, "hidden", maximum = 4096)
   lr <- check_positive(lr, "lr")
   batch_size <- check_count(batch_size, "batch_size")
-  epochs <- check_count(epochs, "epochs")
+  epochs <- check_count(epochs, "epochs", maximum = 1e6)
   seed <- check_seed(seed)
   device <- check_device(device)
+  scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
+  if (!is.null(init)) check_model(init, "init")
 
-  callback <- NULL
-  if (progress) {
-    bar <- utils::txtProgressBar(min = 0, max = epochs, style = 3)
-    on.exit(close(bar), add = TRUE)
-    callback <- function(epoch, loss) utils::setTxtProgressBar(bar, epoch)
+  spec <- new_spec(args$formula, args$data)
+  xy <- complete_rows(model_data(spec, args$data), "data")
+  scaling <- if (scale) scaling_of(xy$X) else note_scales(xy$X)
+  X <- if (scale) sweep(sweep(xy$X, 2, scaling$center), 2, scaling$scale, "/") else xy$X
+  start <- NULL
+  if (!is.null(init)) {
+    if (length(model_spec(init)$predictors) != ncol(X)) {
+      abort("`init` has ", length(model_spec(init)$predictors), " inputs but the formula gives ", ncol(X), ".")
+    }
+    start <- model_to_py(init)
+    if (scale) start$state <- model_to_py(list(state = unfold_scaling(init$state, scaling), terms = spec))$state
+    start$loss <- as.numeric(init$loss)
   }
-  args <- data_to_py(data)
-  py_model <- py_call(xt()$train(
-    args$X, args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
-    seed = seed, device = device, callback = callback
-  ))
-  model_from_py(py_model)
+  py_model <- with_progress(progress, epochs, function(callback) {
+    py_args <- data_to_py(X, xy$y)
+    py_call(xt()$train(
+      py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
+      seed = seed, device = device, callback = callback, init = start
+    ), rename = c(X = "data", y = paste0("data$", spec$response)))
+  })
+  model <- model_from_py(py_model, spec)
+  if (scale) {
+    model$state <- fold_scaling(model$state, scaling)
+    model$scaling <- scaling
+  }
+  model$config$scale <- scale
+  model
+}
+
+# Run `fit(callback)` with R's own progress bar driven by the per-epoch callback
+# (reticulate does not flush Python's output during a call, so tqdm would not show).
+with_progress <- function(progress, epochs, fit) {
+  if (!progress) return(fit(NULL))
+  bar <- utils::txtProgressBar(min = 0, max = epochs, style = 3, file = stderr())
+  on.exit(close(bar), add = TRUE)
+  fit(function(epoch, loss) utils::setTxtProgressBar(bar, epoch))
 }
 
 #' @export
 print.xor_model <- function(x, ...) {
   hidden <- length(x$state[["linear1.bias"]])
+  spec <- model_spec(x)
   cat(
     "<xor_model> SimpleClassifier(\n",
-    "  (linear1): Linear(in_features=2, out_features=", hidden, ", bias=True)\n",
+    "  (linear1): Linear(in_features=", length(spec$predictors), ", out_features=", hidden, ", bias=True)\n",
     "  (act_fn): Tanh()\n",
     "  (linear2): Linear(in_features=", hidden, ", out_features=1, bias=True)\n",
     ")\n",
@@ -69,6 +129,7 @@ print.xor_model <- function(x, ...) {
     cat(sprintf("Parameter %s, shape [%s]\n", name,
                 paste(dim(x$state[[name]]) %||% length(x$state[[name]]), collapse = ", ")))
   }
+  cat("Formula: ", deparse1(spec$formula), if (isTRUE(x$config$scale)) " (inputs standardised)", "\n", sep = "")
   if (length(x$loss)) {
     cat(sprintf("Trained %d epochs on %s (%.2f s); final loss %.4f\n",
                 length(x$loss), x$device, x$seconds %||% NA_real_, x$loss[length(x$loss)]))
@@ -82,6 +143,7 @@ print.xor_model <- function(x, ...) {
 summary.xor_model <- function(object, ...) {
   structure(list(
     hidden = length(object$state[["linear1.bias"]]),
+    inputs = length(model_spec(object)$predictors),
     parameters = sum(lengths(object$state)),
     config = object$config,
     device = object$device,
@@ -93,7 +155,7 @@ summary.xor_model <- function(object, ...) {
 
 #' @export
 print.summary.xor_model <- function(x, ...) {
-  cat(sprintf("SimpleClassifier 2-%d-1, %d parameters\n", x$hidden, x$parameters))
+  cat(sprintf("SimpleClassifier %d-%d-1, %d parameters\n", x$inputs, x$hidden, x$parameters))
   cfg <- x$config
   if (x$epochs > 0) {
     cat(sprintf("Training: lr %g, batch size %d, %d epochs, seed %s, %s points\n",
@@ -104,4 +166,52 @@ print.summary.xor_model <- function(x, ...) {
     cat("Loaded from a file (no training history)\n")
   }
   invisible(x)
+}
+
+#' Weights, training history and other views of a model
+#'
+#' `coef()` returns every weight as one named vector, named after the
+#' tutorial's `state_dict` (`linear1.weight[2,1]` is row 2, column 1 of
+#' `linear1.weight`; PyTorch's row-major order). `as.data.frame()` returns the
+#' training history, one row per epoch. The model keeps no training data, so
+#' `fitted()` and `residuals()` are errors that say what to call instead.
+#'
+#' @param object,x An `xor_model`.
+#' @param row.names,optional Unused; for compatibility with the generic.
+#' @param ... Unused.
+#' @returns `coef()`: a named numeric vector (17 values for the tutorial's
+#'   2-4-1 network). `as.data.frame()`: a data frame with columns `epoch` and
+#'   `loss` (no rows for a model loaded from a file).
+#' @export
+#' @examplesIf xortorch_available()
+#' set.seed(1)
+#' m <- xor_train(epochs = 20)
+#' coef(m)
+#' tail(as.data.frame(m))
+coef.xor_model <- function(object, ...) {
+  parts <- lapply(param_names, function(name) {
+    x <- object$state[[name]]
+    if (is.null(dim(x))) return(stats::setNames(as.numeric(x), sprintf("%s[%d]", name, seq_along(x))))
+    index <- expand.grid(col = seq_len(ncol(x)), row = seq_len(nrow(x)))  # row-major, as PyTorch flattens
+    stats::setNames(x[cbind(index$row, index$col)], sprintf("%s[%d,%d]", name, index$row, index$col))
+  })
+  unlist(parts)
+}
+
+#' @rdname coef.xor_model
+#' @export
+as.data.frame.xor_model <- function(x, row.names = NULL, optional = FALSE, ...) {
+  data.frame(epoch = seq_along(x$loss), loss = as.numeric(x$loss))
+}
+
+#' @rdname coef.xor_model
+#' @export
+fitted.xor_model <- function(object, ...) {
+  abort("An xor_model keeps no training data, so it has no fitted values: use predict(model, data).")
+}
+
+#' @rdname coef.xor_model
+#' @export
+residuals.xor_model <- function(object, ...) {
+  abort("An xor_model keeps no training data, so it has no residuals: use predict(model, data) and your labels.")
 }

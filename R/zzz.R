@@ -1,14 +1,5 @@
-# The Python module, imported lazily: library(xortorch) does not start Python.
-# Every function reaches it through xt(), which first picks the interpreter
-# (see python.R) and checks the Python side once.
-xortorch <- NULL
-
+# The Python module is imported lazily, by xt() in python.R, on the first call
+# that needs it: library(xortorch) never starts Python, and it succeeds even
+# when other reticulate code has already started a different Python (the
+# first xortorch call then explains what to do).
 .state <- new.env(parent = emptyenv())
-
-.onLoad <- function(libname, pkgname) {
-  xortorch <<- reticulate::import("xortorch", delay_load = list(
-    priority = 10,
-    environment = "r-xortorch",
-    on_error = function(e) abort(python_not_ready_message(conditionMessage(e)))
-  ))
-}

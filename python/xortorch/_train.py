@@ -154,6 +154,7 @@ def sweep(
     batch_size: int = 128,
     epochs: int = 100,
     device: str = "auto",
+    callback: Callable[[int, np.ndarray], Any] | None = None,
 ) -> dict[str, Any]:
     """Train one model per (lr, seed) pair, all at once, vectorised over models.
 
@@ -170,6 +171,9 @@ def sweep(
         Seeds; crossed with ``lr``.
     hidden, batch_size, epochs, device
         As for :func:`train`.
+    callback : callable or None, default=None
+        Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
+        1, ``loss`` the (M,) mean losses); an exception it raises propagates.
 
     Returns
     -------
@@ -185,6 +189,8 @@ def sweep(
     seed_list = _check_sequence(seeds, "seeds", resolve_seed_strict)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, "fast")
     dev = resolve_device(device)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"`callback` must be callable or None, not {type(callback).__name__}.")
     grid = list(itertools.product(lrs, seed_list))
     if len(grid) * X.shape[0] > MAX_POINTS:
         raise ValueError(
@@ -200,6 +206,7 @@ def sweep(
         batch_size=batch_size,
         epochs=epochs,
         device=dev,
+        on_epoch=None if callback is None else lambda epoch, loss: callback(epoch + 1, loss.cpu().numpy()),
     )
     states = [unstack(params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
@@ -215,6 +222,7 @@ def sweep(
         "loss": losses,
         "state": stacked,
         "seconds": seconds,
+        "device": str(dev),
     }
 
 

@@ -16,7 +16,7 @@ test_that("seeds are drawn from R's RNG when NULL", {
   a <- xortorch:::check_seed(NULL)
   set.seed(3)
   expect_identical(xortorch:::check_seed(NULL), a)
-  expect_error(xortorch:::check_seed(-1), "`seed` must be a whole number of at least 0, not -1.", fixed = TRUE)
+  expect_error(xortorch:::check_seed(-1), "`seed` must be a whole number between 0 and 2,147,483,647, not -1.", fixed = TRUE)
 })
 
 test_that("devices, ranges, flags and models are checked", {
@@ -27,20 +27,28 @@ test_that("devices, ranges, flags and models are checked", {
   expect_error(xortorch:::check_model(list(), "model"), "`model` must be an <xor_model>")
 })
 
-test_that("data frames need x1, x2, 0/1 labels and no NA", {
-  ok <- data.frame(x1 = c(0, 1), x2 = c(1, 1), label = c(1L, 0L))
-  expect_identical(xortorch:::check_data(ok), ok)
-  expect_error(xortorch:::check_data(as.matrix(ok)), "`data` must be a data frame")
-  expect_error(xortorch:::check_data(ok[c("x1", "label")]), "`data` lacks the column(s) x2.", fixed = TRUE)
-  expect_error(xortorch:::check_data(ok[0, ]), "`data` has no rows.")
-  bad <- ok
-  bad$x1[1] <- NA
-  expect_error(xortorch:::check_data(bad), "`data$x1` contains NA", fixed = TRUE)
-  bad <- ok
-  bad$label[1] <- 2L
-  expect_error(xortorch:::check_data(bad), "`data$label` must hold only 0 and 1, found 2.", fixed = TRUE)
-  bad$label[1] <- NA
-  expect_error(xortorch:::check_data(bad), "`data$label` contains NA.", fixed = TRUE)
-  expect_identical(xortorch:::check_data(ok["x1"], labels = TRUE, name = "newdata") |> tryCatch(error = conditionMessage),
-                   "`newdata` lacks the column(s) x2, label.")
+test_that("values are described the way a user would write them", {
+  expect_error(xortorch:::check_positive("10", "lr"), "`lr` must be a positive number, not \"10\".", fixed = TRUE)
+  expect_error(xortorch:::check_count(matrix(1, 30, 30), "n"), "not a 30 x 30 numeric matrix.", fixed = TRUE)
+  expect_error(xortorch:::check_count(factor("a"), "n"), "not a factor of length 1.", fixed = TRUE)
+  expect_error(xortorch:::check_count(1:900 + 0.5, "n"), "not a numeric vector of length 900.", fixed = TRUE)
+  expect_error(xortorch:::check_seed(2^31), "`seed` must be a whole number between 0 and 2,147,483,647, not 2147483648.",
+               fixed = TRUE)
+  expect_error(xortorch:::check_positive(1e39, "lr"), "`lr` = 1e+39 is beyond float32's range", fixed = TRUE)
+  expect_error(xortorch:::check_values(c(1, 1e300), "data$x1"), "`data$x1` holds 1e+300, beyond float32's range",
+               fixed = TRUE)
+})
+
+test_that("the help pages state the limits and ?xortorch links to every topic", {
+  rd <- tools::Rd_db("xortorch")
+  text <- function(topic) paste(capture.output(tools::Rd2txt(rd[[topic]], options = list(underline_titles = FALSE))),
+                                collapse = " ")
+  expect_match(text("xor_train.Rd"), "1 to 4096")
+  expect_match(text("xor_data.Rd"), "50,000,000")
+  expect_match(text("xor_predict_grid.Rd"), "100,000,000")
+  pkg <- paste(as.character(rd[["xortorch-package.Rd"]]), collapse = "")
+  for (topic in c("xor_data", "xor_train", "xor_sweep", "predict.xor_model", "xor_save", "xor_bench", "install_xortorch")) {
+    expect_match(pkg, sprintf("\\link[=%s]", topic), fixed = TRUE, info = topic)
+  }
+  expect_silent(utils::citation("xortorch"))
 })

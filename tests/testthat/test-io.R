@@ -9,6 +9,7 @@ test_that("xor_save and xor_load round-trip a model", {
   expect_length(loaded$loss, 0)
   d <- xor_data(100, seed = 2)
   expect_identical(predict(loaded, d), predict(m, d))
+  expect_identical(loaded$terms$predictors, c("x1", "x2"))
   expect_match(capture.output(print(loaded)), "Loaded from a file", all = FALSE)
 })
 
@@ -26,12 +27,20 @@ test_that("a file saved in R is a plain PyTorch state_dict", {
 
 test_that("bad paths and files are clear errors", {
   skip_if_no_python()
-  expect_error(xor_load(tempfile()), "`path` does not exist")
+  expect_error(xor_load(tempfile()), "^`path`: '.*' does not exist.$")
   expect_error(xor_load(1), "`path` must be a single file path")
   junk <- tempfile()
-  writeLines("not a model", junk)
-  expect_error(xor_load(junk), "not a readable xortorch model file")
+  writeLines("hello", junk)
+  expect_error(xor_load(junk), "is not a PyTorch model file")
+  expect_error(xor_load(tempdir()), "is a folder, not a model file.", fixed = TRUE)
+  rds <- tempfile(fileext = ".rds")
+  saveRDS(list(a = 1), rds)
+  expect_error(xor_load(rds), "is an R data file (saveRDS/save), not a model file; read it in R with readRDS().",
+               fixed = TRUE)
   expect_error(xor_save(list(), tempfile()), "`model` must be an <xor_model>")
   m <- xor_train(train_data(), seed = 1, epochs = 1, progress = FALSE)
   expect_error(xor_save(m, file.path(tempfile(), "m.pt")), "the folder .* does not exist")
+  err <- tryCatch(xor_save(m, tempdir()), error = conditionMessage)
+  expect_match(err, "is a folder; give a file name such as")
+  expect_false(grepl("xortorch-.*tmp", err))
 })

@@ -35,8 +35,51 @@ test_that("plot.xor_model draws the boundary and the loss curve", {
 test_that("plot.xor_bench and plot.xor_sweep draw", {
   skip_if_no_python()
   expect_gt(ink(function() plot(xor_bench(n = 100, repeats = 1)))$size, 2000)
-  s <- xor_sweep(xor_data(300, seed = 1), lr = c(0.1, 1), seeds = 1, epochs = 5)
+  s <- xor_sweep(xor_data(300, seed = 1), lr = c(0.1, 1), seeds = 1, epochs = 5, progress = FALSE)
   expect_gt(ink(function() plot(s))$size, 2000)
+})
+
+test_that("graphical parameters reach every plot and override its defaults", {
+  skip_if_no_python()
+  m <- xor_train(train_data(), seed = 1, epochs = 5, progress = FALSE)
+  s <- xor_sweep(xor_data(300, seed = 1), lr = c(0.1, 1), seeds = 1, epochs = 5, progress = FALSE)
+  b <- xor_bench(n = 50, repeats = 1, devices = "cpu")
+  d <- xor_data(50, seed = 1)
+  # Each of these failed with "formal argument matched by multiple actual arguments".
+  calls <- list(
+    function() plot(m, main = "My title"), function() plot(m, type = "loss", col = "red"),
+    function() plot(m, xlab = "a"), function() plot(s, main = "Sweep"), function() plot(b, main = "Bench"),
+    function() plot(d, col = "red", pch = 3, cex = 2)
+  )
+  for (call in calls) expect_gt(ink(call)$size, 1000)
+  # And they arrive: record what plot.default and image.default are given.
+  seen <- new.env()
+  trace("plot.default", bquote(assign("plot", list(main = main, col = list(...)$col), envir = .(seen))), print = FALSE,
+        where = asNamespace("graphics"))
+  trace("image.default", bquote(assign("image", list(main = list(...)$main), envir = .(seen))), print = FALSE,
+        where = asNamespace("graphics"))
+  on.exit(untrace("plot.default", where = asNamespace("graphics")), add = TRUE)
+  on.exit(untrace("image.default", where = asNamespace("graphics")), add = TRUE)
+  ink(function() plot(m, type = "loss", col = "red", main = "My title"))
+  expect_identical(seen$plot, list(main = "My title", col = "red"))
+  ink(function() plot(d, col = "red", pch = 3))
+  expect_identical(seen$plot$col, "red")
+  ink(function() plot(m, main = "Boundary"))
+  expect_identical(seen$image$main, "Boundary")
+})
+
+test_that("the sweep plot's log axis has plain labels", {
+  skip_if_no_python()
+  s <- xor_sweep(xor_data(300, seed = 1), lr = c(0.01, 1), seeds = 1, epochs = 20, progress = FALSE)
+  seen <- new.env()
+  seen$labels <- list()
+  trace("axis", bquote(assign("labels", c(get("labels", .(seen)), list(labels)), envir = .(seen))), print = FALSE,
+        where = asNamespace("graphics"))
+  on.exit(untrace("axis", where = asNamespace("graphics")))
+  ink(function() plot(s))
+  text <- unlist(seen$labels)
+  expect_false(any(grepl("e-", text)))
+  expect_true(any(grepl("^0\\.[0-9]+$", text)))
 })
 
 test_that("a model loaded from a file has no loss curve to plot", {

@@ -8,11 +8,15 @@ test_that("predict gives probabilities and classes", {
   expect_type(p, "double")
   expect_length(p, 200)
   expect_true(all(p >= 0 & p <= 1))
+  expect_identical(names(p), rownames(d))
+  expect_identical(predict(m, d, type = "prob"), p)
+  link <- predict(m, d, type = "link")
+  expect_equal(stats::plogis(link), p, tolerance = 1e-6)
   cls <- predict(m, d, type = "class")
-  expect_identical(cls, as.integer(p >= 0.5))
+  expect_identical(unname(cls), as.integer(p >= 0.5))
   expect_identical(mean(cls == d$label), xor_evaluate(m, d))
   corners <- data.frame(x1 = c(0, 0, 1, 1), x2 = c(0, 1, 0, 1))
-  expect_identical(predict(m, corners, type = "class"), c(0L, 1L, 1L, 0L))
+  expect_identical(unname(predict(m, corners, type = "class")), c(0L, 1L, 1L, 0L))
 })
 
 test_that("predict agrees with the weights computed by hand in R", {
@@ -23,7 +27,7 @@ test_that("predict agrees with the weights computed by hand in R", {
   X <- cbind(d$x1, d$x2)
   hidden <- tanh(sweep(X %*% t(s[["linear1.weight"]]), 2, s[["linear1.bias"]], "+"))
   by_hand <- stats::plogis(drop(hidden %*% t(s[["linear2.weight"]])) + s[["linear2.bias"]])
-  expect_equal(predict(m, d), by_hand, tolerance = 1e-5)
+  expect_equal(unname(predict(m, d)), by_hand, tolerance = 1e-5)
 })
 
 test_that("xor_predict_grid is ready for image()", {
@@ -34,7 +38,13 @@ test_that("xor_predict_grid is ready for image()", {
   expect_identical(dim(g$prob), c(200L, 200L))
   i <- 20
   j <- 170
-  expect_equal(g$prob[i, j], predict(m, data.frame(x1 = g$x1[i], x2 = g$x2[j])), tolerance = 1e-6)
+  expect_equal(g$prob[i, j], unname(predict(m, data.frame(x1 = g$x1[i], x2 = g$x2[j]))), tolerance = 1e-6)
+  expect_s3_class(g, "xor_grid")
+  long <- as.data.frame(g)
+  expect_identical(names(long), c("x1", "x2", "prob"))
+  expect_identical(nrow(long), 200L * 200L)
+  row <- which(long$x1 == g$x1[i] & long$x2 == g$x2[j])
+  expect_identical(long$prob[row], g$prob[i, j])
   g2 <- xor_predict_grid(m, xlim = c(0, 1), ylim = c(0, 2), step = 0.1)
   expect_identical(dim(g2$prob), c(10L, 20L))
 })
@@ -48,10 +58,65 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_predict_grid(m, xlim = c(1, 0)), "`xlim` must be two increasing")
   expect_error(predict(m), "`newdata` is missing")
   expect_error(predict(m, data.frame(x1 = 1)), "`newdata` lacks the column(s) x2.", fixed = TRUE)
-  expect_error(predict(m, data.frame(x1 = 1, x2 = 1), type = "link"), "should be one of")
+  expect_error(predict(m, data.frame(x1 = 1, x2 = 1), type = "logit"), "should be one of")
 })
 
 test_that("a huge grid is a clear error, not a crash", {
   skip_if_no_python()
-  expect_error(xor_predict_grid(model(), step = 1e-5), "the limit is 100,000,000. Use a larger `step`.", fixed = TRUE)
+  expect_error(xor_predict_grid(model(), step = 1e-5), "the limit is 100,000,000. Use a larger `step`", fixed = TRUE)
+})
+
+
+test_that("rows with NA predict NA, keep their names, and na.action chooses", {
+  skip_if_no_python()
+  m <- model()
+  new <- data.frame(x1 = c(0, NA, 1), x2 = c(1, 1, 1), row.names = c("a", "b", "c"))
+  p <- predict(m, new)
+  expect_identical(names(p), c("a", "b", "c"))
+  expect_true(is.na(p[["b"]]) && !anyNA(p[c("a", "c")]))
+  expect_identical(p[c("a", "c")], predict(m, new[c("a", "c"), ]))
+  expect_identical(names(predict(m, new, na.action = stats::na.omit)), c("a", "c"))
+  expect_error(predict(m, new, na.action = stats::na.fail), "missing values")
+  expect_identical(predict(m, as.matrix(new)), p)
+})
+
+test_that("coef, as.data.frame, fitted and residuals behave like a fitted model's", {
+  skip_if_no_python()
+  m <- model()
+  b <- coef(m)
+  expect_length(b, 17)
+  expect_identical(b[["linear1.weight[2,1]"]], m$state[["linear1.weight"]][2, 1])
+  expect_identical(b[["linear2.weight[1,3]"]], m$state[["linear2.weight"]][1, 3])
+  expect_identical(names(b)[1:3], c("linear1.weight[1,1]", "linear1.weight[1,2]", "linear1.weight[2,1]"))
+  h <- as.data.frame(m)
+  expect_identical(names(h), c("epoch", "loss"))
+  expect_identical(h$loss, m$loss)
+  expect_identical(h$epoch, seq_len(100))
+  expect_error(fitted(m), "keeps no training data")
+  expect_error(residuals(m), "keeps no training data")
+})
+
+test_that("weights of the wrong shape are refused, naming the parameter and both shapes", {
+  skip_if_no_python()
+  m <- model()
+  d <- xor_data(10, seed = 1)
+  bad <- m
+  bad$state$linear1.weight <- t(bad$state$linear1.weight)
+  expect_error(predict(bad, d), "`model$state$linear1.weight` must have shape (4, 2), not (2, 4).", fixed = TRUE)
+  expect_error(xor_save(bad, tempfile()), "must have shape (4, 2), not (2, 4)", fixed = TRUE)
+  bad <- m
+  bad$state$linear2.weight <- t(bad$state$linear2.weight)
+  expect_error(predict(bad, d), "`model$state$linear2.weight` must have shape (1, 4), not (4, 1).", fixed = TRUE)
+  # R's dropped length-one dimensions are fine.
+  ok <- m
+  ok$state$linear2.weight <- as.vector(ok$state$linear2.weight)
+  expect_identical(predict(ok, d), predict(m, d))
+})
+
+test_that("errors from Python name R's arguments", {
+  skip_if_no_python()
+  m <- model()
+  err <- tryCatch(xortorch:::py_call(xortorch:::xt()$predict(xortorch:::model_to_py(m), matrix(0, 2, 3)),
+                                     rename = c(X = "newdata")), error = conditionMessage)
+  expect_match(err, "^`newdata` must have shape \\(n, 2\\)")
 })

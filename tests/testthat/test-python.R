@@ -56,7 +56,35 @@ test_that("NumPy 2 under an old reticulate is an actionable error", {
 })
 
 test_that("a Python without PyTorch is an actionable error", {
-  expect_match(guard_message(fake_python(numpy = "1.26.0")), "PyTorch is not installed in .*install_xortorch")
+  msg <- guard_message(fake_python(numpy = "1.26.0"))
+  expect_match(msg, "PyTorch is not installed in ")
+  # RETICULATE_PYTHON chose that Python, so install_xortorch() could not help.
+  expect_match(msg, "RETICULATE_PYTHON points to .*; unset it .* or install torch there, then restart R.")
+  expect_false(grepl("install_xortorch", msg))
+})
+
+test_that("RETICULATE_PYTHON naming a venv folder says what is wrong", {
+  python <- fake_python(numpy = "1.26.0")
+  folder <- dirname(dirname(python))
+  msg <- guard_message(folder)
+  expect_match(msg, sprintf("RETICULATE_PYTHON is set to the folder %s, not to a Python executable. Set it to %s",
+                            folder, python), fixed = TRUE)
+})
+
+test_that("library(xortorch) loads after another Python started, and the first call says what to do", {
+  other <- fake_python()  # a plain Python without xortorch
+  out <- run_r(paste(
+    "Sys.unsetenv('RETICULATE_PYTHON')",
+    sprintf("reticulate::use_python('%s', required = TRUE); invisible(reticulate::import('os'))", other),
+    "library(xortorch); cat('loaded\n')",
+    "r <- tryCatch(xor_data(5), error = conditionMessage); cat(r, '\nalive', 1 + 1, '\n')",
+    sep = "; "
+  ))
+  text <- paste(out, collapse = "\n")
+  expect_match(text, "loaded")
+  expect_match(text, "Python is already running in this R session (", fixed = TRUE)
+  expect_match(text, "Restart R and call an xortorch function before any other reticulate code.", fixed = TRUE)
+  expect_match(text, "alive 2")
 })
 
 test_that("mismatched R and Python package versions are an actionable error", {
@@ -97,7 +125,7 @@ test_that("Python errors arrive as one-line R errors and the session keeps worki
   err <- tryCatch(xor_predict_grid(m, step = 1e-6), error = identity)
   expect_s3_class(err, "xortorch_python_error")
   expect_identical(err$python_type, "ValueError")
-  expect_match(conditionMessage(err), "^`step` = 1e-06 gives a")
+  expect_match(conditionMessage(err), "^`step` = 1e-06 over `xlim` and `ylim` gives a")
   expect_false(grepl("Traceback|File \"", conditionMessage(err)))
   expect_length(predict(m, data.frame(x1 = 0, x2 = 1)), 1)
 })

@@ -1,7 +1,7 @@
 test_that("xor_sweep trains every lr x seed and matches xor_train", {
   skip_if_no_python()
   d <- xor_data(1000, seed = 5)
-  s <- xor_sweep(d, lr = c(0.05, 0.5), seeds = c(1, 2), epochs = 10)
+  s <- xor_sweep(d, lr = c(0.05, 0.5), seeds = c(1, 2), epochs = 10, progress = FALSE)
   expect_s3_class(s, c("xor_sweep", "data.frame"))
   expect_identical(nrow(s), 4L)
   expect_identical(s$lr, c(0.05, 0.05, 0.5, 0.5))
@@ -10,6 +10,35 @@ test_that("xor_sweep trains every lr x seed and matches xor_train", {
   alone <- xor_train(d, lr = 0.5, seed = 2, epochs = 10, progress = FALSE)
   expect_equal(s$loss[4, ], alone$loss, tolerance = 1e-5)
   expect_identical(s$accuracy[4], xor_evaluate(alone, d))
+  picked <- xor_sweep_model(s, 4)
+  expect_s3_class(picked, "xor_model")
+  expect_equal(predict(picked, d), predict(alone, d), tolerance = 1e-4)
+  expect_identical(picked$config$lr, 0.5)
+  expect_error(xor_sweep_model(s, 5), "`i` must be a whole number between 1 and 4, not 5.", fixed = TRUE)
+  expect_error(xor_sweep_model(list(), 1), "`sweep` must be an <xor_sweep>")
+})
+
+test_that("a sweep prints as a compact table and takes progress like xor_train", {
+  skip_if_no_python()
+  s <- xor_sweep(xor_data(300, seed = 1), lr = c(0.1, 0.5, 1), seeds = 1:6, epochs = 5, progress = FALSE)
+  out <- capture.output(print(s))
+  expect_lte(length(out), 25)
+  expect_match(out[2], "lr\\s+seed\\s+final_loss\\s+accuracy")
+  expect_match(out[1], "18 models")
+  err <- capture.output(xor_sweep(xor_data(300, seed = 1), lr = 0.1, seeds = 1, epochs = 3, progress = TRUE),
+                        type = "message")
+  expect_match(paste(err, collapse = ""), "100%")
+})
+
+test_that("a sweep on your own data keeps the formula and the scaling", {
+  skip_if_no_python()
+  set.seed(3)
+  d <- data.frame(u = rnorm(300, 100, 20), v = rnorm(300))
+  d$ok <- (d$u - 100) / 20 + d$v > 0
+  s <- xor_sweep(ok ~ u + v, d, lr = c(0.1, 0.5), seeds = 1, epochs = 30, scale = TRUE, progress = FALSE)
+  m <- xor_train(ok ~ u + v, d, lr = 0.5, seed = 1, epochs = 30, scale = TRUE, progress = FALSE)
+  expect_equal(predict(xor_sweep_model(s, 2), d), predict(m, d), tolerance = 1e-4)
+  expect_type(predict(m, d, type = "class"), "logical")
 })
 
 test_that("bad arguments are caught in R and name themselves", {

@@ -32,15 +32,25 @@ test_that("R's weights equal Python's for the same data and seed", {
   m <- xor_train(d, epochs = 10, seed = 3, progress = FALSE)
   py <- xortorch:::xt()$train(cbind(d$x1, d$x2), d$label, epochs = 10L, seed = 3L)
   expect_equal(m$state[["linear1.weight"]], py$state[["linear1.weight"]], ignore_attr = TRUE, tolerance = 0)
+  # The formula spelled out is the same model.
+  expect_identical(xor_train(label ~ x1 + x2, data = d, epochs = 10, seed = 3, progress = FALSE)$state, m$state)
+  set.seed(4)
+  a <- xor_train(d, epochs = 3, progress = FALSE)
+  set.seed(4)
+  expect_identical(xor_train(label ~ x1 + x2, d, epochs = 3, progress = FALSE)$state, a$state)
 })
 
-test_that("progress = TRUE draws an R progress bar driven once per epoch", {
+test_that("progress = TRUE draws an R progress bar on stderr, once per epoch; FALSE is silent", {
   skip_if_no_python()
-  out <- capture.output(m <- xor_train(train_data(), epochs = 5, seed = 1, progress = TRUE))
-  text <- paste(out, collapse = "")
+  err <- character()
+  out <- capture.output(err <- capture.output(m <- xor_train(train_data(), epochs = 5, seed = 1, progress = TRUE),
+                                               type = "message"))
+  expect_identical(out, character())
+  text <- paste(err, collapse = "")
   expect_match(text, "100%")
   expect_match(text, "=====")
   expect_length(m$loss, 5)
+  expect_silent(xor_train(train_data(), epochs = 2, seed = 1, progress = FALSE))
 })
 
 test_that("print and summary describe the model", {
@@ -59,14 +69,21 @@ test_that("bad arguments are caught in R and name themselves", {
   d <- data.frame(x1 = c(0, 1), x2 = c(1, 1), label = c(1L, 0L))
   expect_error(xor_train(d, lr = -1), "`lr` must be a positive number, not -1.", fixed = TRUE)
   expect_error(xor_train(d, lr = 0), "`lr` must be a positive number, not 0.", fixed = TRUE)
-  expect_error(xor_train(d, epochs = 0), "`epochs` must be a whole number of at least 1, not 0.", fixed = TRUE)
+  expect_error(xor_train(d, epochs = 0), "`epochs` must be a whole number between 1 and 1,000,000, not 0.", fixed = TRUE)
   expect_error(xor_train(d, batch_size = 0), "`batch_size`")
   expect_error(xor_train(d, hidden = 0), "`hidden`")
   expect_error(xor_train(d, device = "tpu"), "`device` must be")
   expect_error(xor_train(d, progress = "yes"), "`progress` must be TRUE or FALSE")
+  expect_error(xor_train(d, hidden = 5000), "`hidden` must be a whole number between 1 and 4,096, not 5000.",
+               fixed = TRUE)
+  expect_error(xor_train(d, scale = NA), "`scale` must be TRUE or FALSE")
   expect_error(xor_train(d[c("x1", "x2")]), "`data` lacks the column(s) label.", fixed = TRUE)
   expect_error(xor_train(transform(d, label = c(0L, 3L))), "`data$label` must hold only 0 and 1", fixed = TRUE)
-  expect_error(xor_train(transform(d, x2 = c(NA, 1))), "`data$x2` contains NA", fixed = TRUE)
+  expect_error(xor_train(transform(d, x2 = c(Inf, 1))), "`data$x2` contains infinite values", fixed = TRUE)
+  expect_error(xor_train(transform(d, x2 = c(1e300, 1))), "`data$x2` holds 1e+300, beyond float32", fixed = TRUE)
+  expect_error(xor_train(transform(d, x2 = c(NA_real_, NA))), "`data` has no rows without NA.", fixed = TRUE)
+  expect_error(xor_train(d, d), "`formula` must be a formula such as label ~ x1 + x2, not a data frame.", fixed = TRUE)
+  expect_error(xor_train("label", d), "`formula` must be a formula with a response")
 })
 
 test_that("asking for CUDA without CUDA is a clear error", {
@@ -82,8 +99,81 @@ test_that("an error in the progress callback stops training and the session keep
     calls <<- calls + 1
     if (epoch == 2) stop("stop at epoch 2")
   }
-  args <- xortorch:::data_to_py(train_data())
+  d <- train_data()
+  args <- xortorch:::data_to_py(cbind(d$x1, d$x2), d$label)
   expect_error(xortorch:::py_call(xortorch:::xt()$train(args$X, args$y, epochs = 10L, callback = cb)), "stop at epoch 2")
   expect_identical(calls, 2)
   expect_s3_class(xor_train(train_data(), epochs = 2, progress = FALSE), "xor_model")
+})
+
+
+test_that("one-row data, logical labels and rows with NA train and evaluate", {
+  skip_if_no_python()
+  one <- data.frame(x1 = 0.1, x2 = 0.9, label = 1L)
+  m <- xor_train(one, epochs = 2, seed = 1, progress = FALSE)
+  expect_identical(m$config$n, 1L)
+  expect_identical(xor_evaluate(m, one), as.numeric(predict(m, one) >= 0.5))
+  s <- xor_sweep(one, lr = 0.1, seeds = 1, epochs = 2, progress = FALSE)
+  expect_identical(nrow(s), 1L)
+  d <- train_data()
+  logical <- transform(d, label = label == 1)
+  expect_identical(xor_train(logical, epochs = 3, seed = 2, progress = FALSE)$state,
+                   xor_train(d, epochs = 3, seed = 2, progress = FALSE)$state)
+  with_na <- rbind(d, data.frame(x1 = NA, x2 = 1, label = 1L))
+  expect_identical(xor_train(with_na, epochs = 3, seed = 2, progress = FALSE)$state,
+                   xor_train(d, epochs = 3, seed = 2, progress = FALSE)$state)
+})
+
+test_that("a learning rate that diverges is an error naming lr, and Python warnings become R warnings", {
+  skip_if_no_python()
+  expect_error(xor_train(train_data(), lr = 1e37, epochs = 2, seed = 1, progress = FALSE),
+               "Training diverged at `lr` = 1e+37", fixed = TRUE)
+  expect_warning(xortorch:::py_call(reticulate::py_run_string("import warnings; warnings.warn('careful')")), "careful")
+})
+
+test_that("init continues training where the model left off", {
+  skip_if_no_python()
+  d <- train_data()
+  m <- xor_train(d, hidden = 3, epochs = 5, seed = 1, progress = FALSE)
+  more <- xor_train(d, epochs = 4, seed = 2, init = m, progress = FALSE)
+  expect_identical(dim(more$state[["linear1.weight"]]), c(3L, 2L))
+  expect_length(more$loss, 9)
+  expect_identical(more$loss[1:5], m$loss)
+  expect_lt(more$loss[9], m$loss[5])
+  py <- xortorch:::xt()$train(cbind(d$x1, d$x2), d$label, epochs = 4L, seed = 2L, init = xortorch:::model_to_py(m))
+  expect_equal(more$state[["linear1.weight"]], py$state[["linear1.weight"]], ignore_attr = TRUE, tolerance = 0)
+  expect_error(xor_train(d, init = list()), "`init` must be an <xor_model>")
+})
+
+test_that("your own data: a formula, a factor response and scale = TRUE (issue 10's example)", {
+  skip_if_no_python()
+  make <- function(n, seed) {
+    set.seed(seed)
+    d <- data.frame(a = rnorm(n, 50, 10), b = rnorm(n, -3, 2), c = rnorm(n, 0.5, 0.3))
+    score <- (d$a - 50) / 10 - (d$b + 3) / 2 + (d$c - 0.5) / 0.3
+    d$y <- factor(ifelse(score > 0, "yes", "no"), levels = c("no", "yes"))
+    d
+  }
+  train <- make(2000, 1)
+  test <- make(1000, 2)
+  expect_message(xor_train(y ~ ., transform(train, a = a * 10), epochs = 1, seed = 1, progress = FALSE),
+                 "differ by [0-9]+x .* Consider `scale = TRUE`")
+  m <- xor_train(y ~ ., data = train, scale = TRUE, seed = 1, progress = FALSE)
+  expect_identical(m$terms$predictors, c("a", "b", "c"))
+  expect_gte(xor_evaluate(m, test), 0.95)
+  cls <- predict(m, test, type = "class")
+  expect_identical(levels(cls), c("no", "yes"))
+  expect_gte(mean(cls == test$y), 0.95)
+  # The file takes raw inputs: Python's load_model + predict agree to 1e-4.
+  path <- tempfile(fileext = ".pt")
+  xor_save(m, path)
+  X <- as.matrix(test[c("a", "b", "c")])
+  py <- xortorch:::xt()$predict(xortorch:::xt()$load_model(path), X)
+  expect_equal(as.vector(py), unname(predict(m, test)), tolerance = 1e-4)
+  expect_equal(unname(predict(xor_load(path), data.frame(x1 = test$a, x2 = test$b, x3 = test$c))),
+               unname(predict(m, test)), tolerance = 1e-6)
+  # Predictors that are not numbers are named, never dummy-coded.
+  expect_error(xor_train(y ~ a + g, transform(train, g = factor(a > 50)), progress = FALSE),
+               "`data$g` must be numeric, not a factor", fixed = TRUE)
+  expect_error(xor_evaluate(m, test[c("a", "b")]), "`data` lacks the column(s) y, c.", fixed = TRUE)
 })

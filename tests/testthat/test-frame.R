@@ -1,0 +1,67 @@
+# The formula interface: response codings, numeric predictors, NA rows, scaling.
+
+test_that("a formula picks the response and numeric predictors, `.` included", {
+  d <- data.frame(u = c(1, 2, 3), v = c(0.5, 0.1, 0.2), status = c(0, 1, 1), note = c("a", "b", "c"))
+  spec <- xortorch:::new_spec(status ~ u + v, d)
+  expect_identical(spec$predictors, c("u", "v"))
+  expect_identical(spec$response, "status")
+  expect_identical(xortorch:::new_spec(status ~ ., d[c("u", "v", "status")])$predictors, c("u", "v"))
+  xy <- xortorch:::model_data(spec, d)
+  expect_identical(unname(xy$X), cbind(c(1, 2, 3), c(0.5, 0.1, 0.2)))
+  expect_identical(xy$y, c(0L, 1L, 1L))
+  expect_error(xortorch:::model_data(xortorch:::new_spec(status ~ u + note, d), d),
+               "`data$note` must be numeric, not a character vector of length 3: xortorch does no automatic dummy",
+               fixed = TRUE)
+  d$f <- factor(c("x", "y", "x"))
+  expect_error(xortorch:::model_data(xortorch:::new_spec(status ~ f, d), d), "`data$f` must be numeric, not a factor",
+               fixed = TRUE)
+  expect_error(xortorch:::new_spec(status ~ u:v, d), "no interactions")
+  expect_error(xortorch:::new_spec(status ~ w, d), "`data` lacks the column(s) w.", fixed = TRUE)
+})
+
+test_that("responses may be 0/1, logical or a two-level factor, and classes come back in that coding", {
+  f <- factor(c("no", "yes", "yes"))
+  spec <- xortorch:::new_spec(y ~ u, data.frame(u = 1:3, y = f))
+  expect_identical(spec$levels, c("no", "yes"))
+  expect_identical(xortorch:::encode_response(f, spec, "y"), c(0L, 1L, 1L))
+  expect_identical(xortorch:::decode_class(c(1L, 0L), spec), factor(c("yes", "no"), levels = c("no", "yes")))
+  expect_error(xortorch:::encode_response(factor("maybe"), spec, "data$y"), "must hold the levels no and yes, found \"maybe\"")
+  lspec <- xortorch:::new_spec(y ~ u, data.frame(u = 1:2, y = c(TRUE, FALSE)))
+  expect_identical(xortorch:::encode_response(c(TRUE, FALSE, NA), lspec, "y"), c(1L, 0L, NA))
+  expect_identical(xortorch:::decode_class(c(1L, 0L), lspec), c(TRUE, FALSE))
+  nspec <- xortorch:::default_spec(2)
+  expect_error(xortorch:::encode_response(c(0, 3), nspec, "data$label"), "`data$label` must hold only 0 and 1, found 3.",
+               fixed = TRUE)
+  expect_error(xortorch:::new_spec(y ~ u, data.frame(u = 1:3, y = factor(c("a", "b", "c")))), "two levels")
+  expect_error(xortorch:::new_spec(y ~ u, data.frame(u = 1:2, y = c("a", "b"))), "must be 0/1 numbers, TRUE/FALSE")
+})
+
+test_that("scaling folds into the first layer exactly", {
+  set.seed(1)
+  X <- cbind(u = rnorm(20, 50, 10), v = rnorm(20, -3, 2))
+  scaling <- xortorch:::scaling_of(X)
+  state <- list(linear1.weight = matrix(rnorm(8), 4), linear1.bias = rnorm(4))
+  Z <- sweep(sweep(X, 2, scaling$center), 2, scaling$scale, "/")
+  folded <- xortorch:::fold_scaling(state, scaling)
+  raw <- X %*% t(folded$linear1.weight) + rep(folded$linear1.bias, each = 20)
+  scaled <- Z %*% t(state$linear1.weight) + rep(state$linear1.bias, each = 20)
+  expect_equal(raw, scaled, tolerance = 1e-10)
+  expect_equal(xortorch:::unfold_scaling(folded, scaling), state, tolerance = 1e-10)
+  expect_error(xortorch:::scaling_of(cbind(u = 1:3, k = c(2, 2, 2))), "constant: k")
+})
+
+test_that("wildly different scales are pointed out once", {
+  X <- cbind(u = c(1, 2, 3) * 1000, v = c(0.1, 0.2, 0.4))
+  expect_message(xortorch:::note_scales(X), "differ by .* Consider `scale = TRUE`")
+  expect_silent(xortorch:::note_scales(cbind(u = 1:3, v = c(2, 5, 1))))
+})
+
+test_that("subsetting xor_data away from its columns drops the class, so plot() is the default one", {
+  d <- structure(data.frame(x1 = 1:2, x2 = 3:4, label = 0:1), class = c("xor_data", "data.frame"))
+  expect_s3_class(d[1, ], "xor_data")
+  expect_false(inherits(d[, c("x1", "x2")], "xor_data"))
+  path <- tempfile(fileext = ".png")
+  grDevices::png(path)
+  expect_silent(plot(d[, c("x1", "x2")]))
+  grDevices::dev.off()
+})
