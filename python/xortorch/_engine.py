@@ -5,9 +5,9 @@ over the batch), plain SGD, a fresh shuffle every epoch, last partial batch
 kept. They differ only in how the gradient is found:
 
 * ``"fast"`` (default): the gradient of this two-layer net written out by hand,
-  for M models at once. The tutorial's loop spends its time on per-item
-  indexing, collation and per-op dispatch, not arithmetic; this path does a
-  dozen batched ops per step, whatever M is.
+  for M models at once (see :func:`_step`). The tutorial's loop spends its
+  time on per-item indexing, collation and per-op dispatch, not arithmetic;
+  this path does eleven ops per step, into buffers allocated once, whatever M is.
 * ``"autograd"``: ``nn.Module`` + ``loss.backward()`` + ``torch.optim.SGD``,
   one model, kept as the reference the fast path is tested against.
 
@@ -20,11 +20,12 @@ matrix, so one matmul serves the whole group.
 Layout of the parameters of M = U * L models in U groups of L (model
 m = u * L + l), with p inputs and H hidden units::
 
-    V   (U, p+1, L*H) twice the first layer, [weights; bias] transposed and
-                      stacked per group (inputs get a row of ones, so one
-                      matmul gives 2a = 2 (W1 x + b1) and one its gradient)
-    W2  (M, 1, H)     second-layer weights
-    b2  (M, 1, 1)     second-layer biases
+    V    (U, p+1, L*H)  twice the first layer, [weights, bias] transposed and
+                        stacked per group: inputs carry a row of ones, so one
+                        matmul gives 2a = 2 (W1 x + b1), and one its gradient
+    w2b  (M, 1, H+1)    the second layer, [weights, bias]: the hidden layer
+                        carries a row of ones, so one matmul gives the logit
+                        and one the gradient of both
 """
 
 from __future__ import annotations
@@ -43,12 +44,7 @@ from ._threads import threads_for
 
 ENGINES = ("fast", "autograd")
 
-Params = tuple[torch.Tensor, ...]  # (V, W2, b2) in the engine, four per-model tensors outside it
-
-# An SGD step on the tutorial's weights, applied to the engine's layout, is
-# `param -= lr / B * GRAD_SCALE * raw gradient` (see _raw_gradients): V holds
-# 2 W, and the raw V gradient is 1/4 of the true one.
-GRAD_SCALE = (8.0, 1.0, 1.0)
+Params = tuple[torch.Tensor, ...]  # (V, w2b) in the engine, four per-model tensors outside it
 
 
 class Plan(NamedTuple):
@@ -91,14 +87,14 @@ def _ungroup(grouped: torch.Tensor, H: int) -> torch.Tensor:
 def to_groups(W1: torch.Tensor, b1: torch.Tensor, W2: torch.Tensor, b2: torch.Tensor, groups: int) -> Params:
     """Per-model weights (M, H, p), (M, H), (M, 1, H), (M, 1) to the engine's layout."""
     V = 2 * _group(torch.cat([W1, b1.unsqueeze(2)], 2), groups)  # doubling is exact in floating point
-    return V.contiguous(), W2.clone(), b2.reshape(-1, 1, 1).clone()
+    return V.contiguous(), torch.cat([W2, b2.unsqueeze(2)], 2).contiguous()
 
 
 def from_groups(params: Params) -> Params:
     """The engine's layout back to per-model (M, H, p), (M, H), (M, 1, H), (M, 1)."""
-    V, W2, b2 = params
-    Wb = _ungroup(V, W2.shape[2]) / 2
-    return Wb[:, :, :-1], Wb[:, :, -1], W2, b2.reshape(-1, 1)
+    V, w2b = params
+    Wb = _ungroup(V, w2b.shape[2] - 1) / 2
+    return Wb[:, :, :-1], Wb[:, :, -1], w2b[:, :, :-1], w2b[:, :, -1]
 
 
 def unstack(models: Params, index: int) -> dict[str, np.ndarray]:
@@ -106,46 +102,80 @@ def unstack(models: Params, index: int) -> dict[str, np.ndarray]:
     return {name: p[index].detach().cpu().numpy().copy() for name, p in zip(PARAM_NAMES, models)}
 
 
-def _raw_gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
-    """Logits (M, 1, B) and the summed-loss gradients, each divided by its ``GRAD_SCALE``.
+class Workspace:
+    """Everything a step writes into, allocated once per batch size, and the
+    views of it (and of the parameters, which are updated in place) that a
+    step reads: the step itself then creates no tensors but its logits."""
+
+    def __init__(self, params: Params, B: int) -> None:
+        V, w2b = params
+        (U, p1, LH), (M, _, H1) = V.shape, w2b.shape
+        H, L = H1 - 1, M // U
+        f32 = {"device": V.device, "dtype": torch.float32}
+        self.V_t = V.transpose(1, 2)  # (U, L*H, p+1)
+        # W2 per group, to scale the first layer's gradient: a view when groups hold one model.
+        self.W2 = w2b[:, :, :H].view(U, 1, LH) if L == 1 else None
+        self.w2b, self.U, self.L, self.H = w2b, U, L, H
+        self.a = torch.empty(U, LH, B, **f32)
+        self.a_per_model = self.a.view(M, H, B)
+        self.hidden = torch.ones(M, H1, B, **f32)  # [tanh(a); 1]
+        self.minus_ones = torch.full((M, H, B), -1.0, **f32)
+        self.h = self.hidden[:, :H]
+        self.hidden_t = self.hidden.transpose(1, 2)
+        self.d = torch.empty(M, 1, B, **f32)
+        self.d_per_group = self.d.view(U, L, B)
+        self.ones = torch.ones(M, H, B, **f32)
+        self.delta = torch.empty(M, H, B, **f32)
+        self.delta_t = self.delta.view(U, LH, B).transpose(1, 2)
+        self.grad_V = torch.empty(U, p1, LH, **f32)
+        self.grad_w2b = torch.empty(M, 1, H1, **f32)
+
+
+def _step(xa: torch.Tensor, y: torch.Tensor, work: Workspace) -> torch.Tensor:
+    """One batch: logits (M, 1, B), and the gradients of the summed loss in
+    ``work.grad_V`` and ``work.grad_w2b``.
 
     ``xa`` (U, p+1, B) holds each group's inputs transposed, with a row of ones;
-    ``y`` (U, B) the labels. Written for few, cheap ops: tanh(a) = 2 sigmoid(2a) - 1,
-    because torch's CPU tanh is about ten times slower than its sigmoid; with
-    s = sigmoid(2a) the logit is z = 2 W2 s + b2 - sum(W2), and
-    tanh'(a) = 1 - h^2 = 4 s (1 - s). For BCE with logits, dL/dz = sigmoid(z) - y.
+    ``y`` (U, 1, B) the labels. The tutorial's network, written out::
+
+        a = W1 x + b1          h = tanh(a)          z = W2 h + b2
+        dL/dz = sigmoid(z) - y                      (BCE with logits)
+        dL/d[W2, b2] = dL/dz [h; 1]^T               (one matmul with the row of ones)
+        dL/da = W2^T dL/dz * (1 - h^2)              (tanh' = 1 - tanh^2)
+        dL/d[W1, b1] = dL/da [x; 1]^T               (one matmul with the row of ones)
+
+    tanh(a) is computed as 2 sigmoid(2a) - 1 (V holds 2 W1): torch's CPU tanh
+    is about seven times slower than its sigmoid, which matters once a sweep's
+    hidden layers are large. W2 is the same for every point of the batch, so it
+    scales the small (p+1, H) gradient after the matmul instead of the (H, B)
+    one before it. Twelve ops with the update, all into preallocated buffers.
     """
-    V, W2, b2 = params
-    (M, _, H), (U, _, B) = W2.shape, xa.shape
-    grouped = U != M  # regroup with views only when groups hold several models: each costs a little
-    s = torch.bmm(V.transpose(1, 2), xa).sigmoid_()  # (U, L*H, B)
-    if grouped:
-        s = s.view(M, H, B)
-    logit = torch.baddbmm(b2 - W2.sum(2, keepdim=True), W2, s, alpha=2)  # (M, 1, B)
-    if grouped:
-        d_logit = torch.sigmoid(logit).view(U, -1, B).sub_(y.unsqueeze(1)).view(M, 1, B)
-    else:
-        d_logit = torch.sigmoid(logit).sub_(y.unsqueeze(1))
-    g_b2 = d_logit.sum(2, keepdim=True)
-    sd = s * d_logit
-    g_W2 = sd.sum(2).unsqueeze(1).mul_(2).sub_(g_b2)  # sum of d * (2 s - 1)
-    q = torch.addcmul(sd, s, sd, value=-1)  # d s (1 - s); times W2 it is 1/4 of dL/da
-    if grouped:
-        q = q.view(U, -1, B)
-    # W2 is constant over the batch, so it scales the small (U, p+1, L*H) product, not q.
-    g_V = torch.bmm(xa, q.transpose(1, 2)).mul_(W2.view(U, 1, -1))
-    return logit, (g_V, g_W2, g_b2)
+    w = work
+    torch.bmm(w.V_t, xa, out=w.a)  # 2a
+    torch.sigmoid(w.a_per_model, out=w.h)
+    torch.add(w.minus_ones, w.h, alpha=2, out=w.h)  # tanh(a)
+    logit = torch.bmm(w.w2b, w.hidden)
+    torch.sigmoid(logit, out=w.d)
+    w.d_per_group.sub_(y)
+    torch.bmm(w.d, w.hidden_t, out=w.grad_w2b)
+    torch.addcmul(w.ones, w.h, w.h, value=-1, out=w.delta).mul_(w.d)
+    torch.bmm(xa, w.delta_t, out=w.grad_V)
+    # Groups of several models need W2 regrouped, a copy, since w2b interleaves the biases.
+    W2 = w.W2 if w.W2 is not None else w.w2b[:, :, : w.H].reshape(w.U, 1, w.L * w.H)
+    w.grad_V.mul_(W2)
+    return logit
 
 
 def gradients(params: Params, xa: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, Params]:
     """Per-model mean batch loss and its gradients with respect to the tutorial's
     weights, per model ((M, H, p), (M, H), (M, 1, H), (M, 1)): the fast engine's math."""
-    logit, (raw_V, raw_W2, raw_b2) = _raw_gradients(params, xa, y)
-    U, B = y.shape
-    target = y.unsqueeze(1).expand(U, logit.shape[0] // U, B).reshape(logit.shape)
+    M, U, B = params[1].shape[0], xa.shape[0], xa.shape[2]
+    work = Workspace(params, B)
+    logit = _step(xa, y.view(U, 1, B), work)
+    target = y.view(U, 1, B).expand(U, M // U, B).reshape(logit.shape)
     loss = F.binary_cross_entropy_with_logits(logit, target, reduction="none").mean(2).squeeze(1)
-    g_Wb = _ungroup(raw_V, raw_W2.shape[2]) * (4 / B)  # raw_V is 1/4 of the gradient of [W1, b1]
-    return loss, (g_Wb[:, :, :-1], g_Wb[:, :, -1], raw_W2 / B, raw_b2.reshape(-1, 1) / B)
+    # from_groups halves V, which holds twice the first layer; grad_V is the true gradient.
+    return loss, from_groups((2 * work.grad_V / B, work.grad_w2b / B))
 
 
 def fit(
@@ -182,12 +212,21 @@ def fit(
         y_all = torch.from_numpy(y).to(device=device, dtype=torch.float32)
         source = None if layout.source is None else layout.source.to(device)
         lr = torch.tensor([float(lrs[i]) for i in layout.order], device=device, dtype=torch.float32)
-        # Learning rates shaped like each parameter (per model, repeated over its H units).
-        lr_shaped = (lr.view(U, 1, L, 1).expand(U, 1, L, hidden).reshape(U, 1, -1), lr.view(M, 1, 1), lr.view(M, 1, 1))
-        step_lr = {
-            B: [r * (scale / B) for r, scale in zip(lr_shaped, GRAD_SCALE)] for B in {batch_size, n % batch_size} if B
-        }
+        # Learning rates shaped like each parameter (per model, repeated over its H units),
+        # divided by the batch size: the loss is the batch mean, the gradients are sums.
+        # V holds twice the first layer, so its step is twice as long.
+        lr_shaped = (2 * lr.view(U, 1, L, 1).expand(U, 1, L, hidden).reshape(U, 1, -1), lr.view(M, 1, 1))
+        sizes = {B for B in (min(batch_size, n), n % batch_size) if B}
+        step_lr = {B: [r / B for r in lr_shaped] for B in sizes}
+        work = {B: Workspace(params, B) for B in sizes}
         losses = torch.zeros(M, epochs, device=device, dtype=torch.float32)
+        # Each epoch's shuffled inputs as (U, p+1, n), a row of ones under them, and labels
+        # (U, 1, n), in buffers whose batches are views made once.
+        Xs = torch.ones(U, p + 1, n, device=device, dtype=torch.float32)
+        ys = torch.empty(U, 1, n, device=device, dtype=torch.float32)
+        starts = range(0, n, batch_size)
+        batches = [(Xs[:, :, i : i + batch_size], ys[:, :, i : i + batch_size]) for i in starts]
+        sign = torch.empty(U, 1, n, device=device, dtype=torch.float32)
         reference = _autograd_setup(params, lrs, device) if engine == "autograd" else None
 
         start = time.perf_counter()
@@ -195,22 +234,19 @@ def fit(
             perm = torch.stack([torch.randperm(n, generator=g) for g in layout.generators]).to(device)
             if source is not None:
                 perm = perm.index_select(0, source)
-            # Inputs as (U, p+1, n), a row of ones under them: every batch below is a plain slice.
-            Xs = torch.ones(U, p + 1, n, device=device, dtype=torch.float32)
             Xs[:, :p] = X_all.index_select(0, perm.view(-1)).view(U, n, p).transpose(1, 2)
-            ys = y_all.index_select(0, perm.view(-1)).view(U, n)
+            torch.index_select(y_all, 0, perm.view(-1), out=ys.view(-1))
             logits = []
-            for first in range(0, n, batch_size):
-                xb, yb = Xs[:, :, first : first + batch_size], ys[:, first : first + batch_size]
+            for xb, yb in batches:
                 if reference is None:
-                    logit, grads = _raw_gradients(params, xb, yb)
-                    torch._foreach_addcmul_(list(params), list(grads), step_lr[yb.shape[1]], value=-1.0)
+                    ws = work[yb.shape[2]]
+                    logits.append(_step(xb, yb, ws))
+                    torch._foreach_addcmul_(params, (ws.grad_V, ws.grad_w2b), step_lr[yb.shape[2]], value=-1.0)
                 else:
-                    logit = _autograd_step(*reference, xb[0, :p].T, yb[0]).view(1, 1, -1)
-                logits.append(logit)
+                    logits.append(_autograd_step(*reference, xb[0, :p].T, yb[0, 0]).view(1, 1, -1))
             # The epoch's loss from the logits each batch saw before its step.
             # BCE with logits is softplus(z) - y z = softplus((1 - 2y) z): one pass, no broadcast target.
-            sign = ys.mul(-2).add_(1).unsqueeze(1)
+            torch.mul(ys, -2, out=sign).add_(1)
             losses[:, epoch] = F.softplus(torch.cat(logits, 2).view(U, L, n).mul_(sign)).mean(2).view(M)
             if on_epoch is not None:
                 on_epoch(epoch, losses[:, epoch])

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 import xortorch as xt
@@ -25,27 +26,30 @@ def test_small_training_runs_on_one_thread_and_restores_the_setting():
 
 def test_large_ops_keep_the_users_threads(monkeypatch):
     seen = []
-    monkeypatch.setattr(torch, "tanh", lambda x: seen.append(torch.get_num_threads()) or x.tanh())
+    baddbmm = torch.baddbmm  # the prediction path's first layer
+    monkeypatch.setattr(torch, "baddbmm", lambda *a, **k: seen.append(torch.get_num_threads()) or baddbmm(*a, **k))
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
         model = xt.train(*xt.make_data(300, seed=1), epochs=1, seed=1)
         xt.predict(model, np.zeros((10, 2)))
         xt.predict(model, np.zeros((_threads.PARALLEL_MIN_ELEMENTS // 4, 2)))
-        assert seen == [1, 2]
+        assert seen == [1, 1, 2, 2]  # two baddbmm per prediction
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
 
 
 def test_the_setting_is_restored_when_training_fails():
+    before = torch.get_num_threads()
     torch.set_num_threads(2)
 
     def stop(epoch, loss):
         raise KeyboardInterrupt
 
     try:
-        xt.train(*xt.make_data(100, seed=1), epochs=3, callback=stop)
-    except KeyboardInterrupt:
-        pass
-    assert torch.get_num_threads() == 2
+        with pytest.raises(KeyboardInterrupt):
+            xt.train(*xt.make_data(100, seed=1), epochs=3, callback=stop)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
