@@ -29,6 +29,7 @@ lint:
 	$(PYTHON) -m ruff check python tests/python tools bench
 	$(PYTHON) -m ruff format --check python tests/python tools bench
 	$(PYTHON) -m mypy
+	Rscript -e 'lints <- lintr::lint_package(); print(lints); if (length(lints)) quit(status = 1)'
 
 test-python:
 	$(PYTHON) -m pytest -m "not bridge and not gpu" tests/python
@@ -62,7 +63,9 @@ docs:
 demo: setup
 	Rscript tools/knit.R $(OUT)
 
+# The peers scikit-learn, skorch and numba are the `bench` extra, not runtime dependencies.
 bench: setup
+	$(PYTHON) -m pip install --quiet --editable '.[bench]'
 	$(PYTHON) bench/run.py --out bench/results
 
 # On the device machine there is no r-xortorch environment: its own python3 runs it.

@@ -6,17 +6,21 @@
 #' @noRd
 float32_max <- 3.4028234663852886e38
 
+# A value as a message shows it: a single value as typed, anything else by its kind.
 describe <- function(x) {
   if (is.null(x)) return("NULL")
   if (is.function(x)) return("a function")
   if (is.factor(x)) return(sprintf("a factor of length %d", length(x)))
   if (is.data.frame(x)) return(sprintf("a data frame with %d rows and %d columns", nrow(x), ncol(x)))
+  if (!is.atomic(x)) return(sprintf("an object of class <%s>", paste(class(x), collapse = "/")))
+  describe_atomic(x)
+}
+
+describe_atomic <- function(x) {
   type <- if (is.double(x)) "numeric" else typeof(x)
   if (is.matrix(x)) return(sprintf("a %d x %d %s matrix", nrow(x), ncol(x), type))
-  if (is.character(x) && length(x) == 1L && !is.na(x)) return(encodeString(x, quote = "\""))
-  if (is.atomic(x) && length(x) == 1L) return(format(x))
-  if (is.atomic(x)) return(sprintf("a %s vector of length %d", type, length(x)))
-  sprintf("an object of class <%s>", paste(class(x), collapse = "/"))
+  if (length(x) != 1L) return(sprintf("a %s vector of length %d", type, length(x)))
+  if (is.character(x) && !is.na(x)) encodeString(x, quote = "\"") else format(x)
 }
 
 abort <- function(...) stop(paste0(...), call. = FALSE)
@@ -68,7 +72,7 @@ check_device <- function(device) {
 }
 
 check_range <- function(x, name) {
-  if (!is.numeric(x) || length(x) != 2L || anyNA(x) || any(!is.finite(x)) || x[1] >= x[2]) {
+  if (!is.numeric(x) || length(x) != 2L || !all(is.finite(x)) || x[1] >= x[2]) {
     abort("`", name, "` must be two increasing finite numbers such as c(-0.5, 1.5), not ",
           describe(x), ".")
   }

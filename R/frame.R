@@ -77,7 +77,8 @@ response_coding <- function(y, what) {
 encode_response <- function(y, spec, what) {
   if (spec$type == "factor") {
     if (!is.factor(y) && !is.character(y)) {
-      abort("`", what, "` must be a factor with levels ", paste(spec$levels, collapse = ", "), ", not ", describe(y), ".")
+      abort("`", what, "` must be a factor with levels ", paste(spec$levels, collapse = ", "), ", not ",
+            describe(y), ".")
     }
     bad <- !is.na(y) & !(as.character(y) %in% spec$levels)
     if (any(bad)) {

@@ -146,7 +146,8 @@ plot.xor_sweep <- function(x, log = "y", ...) {
   # Okabe-Ito (colour-blind safe), ordered so that few rates never get both of
   # its oranges; its yellow, which vanishes on white, is left out.
   okabe_ito <- c("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
-  colours <- if (length(rates) <= length(okabe_ito)) okabe_ito[seq_along(rates)] else grDevices::hcl.colors(length(rates))
+  colours <- okabe_ito[seq_along(rates)]
+  if (length(rates) > length(okabe_ito)) colours <- grDevices::hcl.colors(length(rates))
   finite <- x$loss[is.finite(x$loss) & x$loss > 0]
   # Room on the right for the legend, outside the curves.
   old <- graphics::par(mar = c(5, 5, 4, 8))

@@ -24,8 +24,9 @@
 #' predict(m, new)
 #' predict(m, new, type = "link")
 #' predict(m, new, type = "class")
+# `na.action` is the name every predict() method uses.
 predict.xor_model <- function(object, newdata, type = c("response", "link", "class", "prob"),
-                              na.action = stats::na.pass, ...) {
+                              na.action = stats::na.pass, ...) { # nolint: object_name_linter.
   type <- match.arg(type)
   if (type == "prob") type <- "response"
   spec <- model_spec(object)
@@ -34,7 +35,7 @@ predict.xor_model <- function(object, newdata, type = c("response", "link", "cla
   }
   if (is.matrix(newdata) && !is.null(colnames(newdata))) newdata <- as.data.frame(newdata)
   X <- model_data(spec, newdata, "newdata", response = FALSE)$X
-  X <- apply_na_action(X, na.action)
+  X <- apply_na_action(X, na.action) # nolint: object_name_linter.
   out <- rep(NA_real_, nrow(X))
   names(out) <- rownames(X)
   complete <- stats::complete.cases(X)
@@ -49,10 +50,12 @@ predict.xor_model <- function(object, newdata, type = c("response", "link", "cla
   stats::setNames(decode_class(as.integer(out >= 0.5), spec), names(out))
 }
 
-apply_na_action <- function(X, na.action) {
-  if (is.character(na.action)) na.action <- get(na.action, mode = "function")
-  if (!is.function(na.action)) abort("`na.action` must be a function such as na.pass or na.omit, not ", describe(na.action), ".")
-  out <- na.action(as.data.frame(X))
+apply_na_action <- function(X, action) {
+  if (is.character(action)) action <- get(action, mode = "function")
+  if (!is.function(action)) {
+    abort("`na.action` must be a function such as na.pass or na.omit, not ", describe(action), ".")
+  }
+  out <- action(as.data.frame(X))
   X <- as.matrix(out)
   attributes(X)[c("na.action")] <- NULL
   X
@@ -116,7 +119,8 @@ xor_predict_grid <- function(model, xlim = c(-0.5, 1.5), ylim = c(-0.5, 1.5), st
 #' @param row.names,optional Unused; for compatibility with the generic.
 #' @param ... Unused.
 #' @export
-as.data.frame.xor_grid <- function(x, row.names = NULL, optional = FALSE, ...) {
+# `row.names` is the generic's argument name.
+as.data.frame.xor_grid <- function(x, row.names = NULL, optional = FALSE, ...) { # nolint: object_name_linter.
   cells <- expand.grid(x1 = x$x1, x2 = x$x2)  # x1 varies fastest, as prob's columns are stored
   cells$prob <- as.vector(x$prob)
   cells

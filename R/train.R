@@ -200,7 +200,8 @@ coef.xor_model <- function(object, ...) {
 
 #' @rdname coef.xor_model
 #' @export
-as.data.frame.xor_model <- function(x, row.names = NULL, optional = FALSE, ...) {
+# `row.names` is the generic's argument name.
+as.data.frame.xor_model <- function(x, row.names = NULL, optional = FALSE, ...) { # nolint: object_name_linter.
   data.frame(epoch = seq_along(x$loss), loss = as.numeric(x$loss))
 }
 

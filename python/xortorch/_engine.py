@@ -111,24 +111,29 @@ class Workspace:
         V, w2b = params
         (U, p1, LH), (M, _, H1) = V.shape, w2b.shape
         H, L = H1 - 1, M // U
-        f32 = {"device": V.device, "dtype": torch.float32}
+
+        def f32(*shape: int, fill: float | None = None) -> torch.Tensor:
+            if fill is None:
+                return torch.empty(shape, device=V.device, dtype=torch.float32)
+            return torch.full(shape, fill, device=V.device, dtype=torch.float32)
+
         self.V_t = V.transpose(1, 2)  # (U, L*H, p+1)
         # W2 per group, to scale the first layer's gradient: a view when groups hold one model.
         self.W2 = w2b[:, :, :H].view(U, 1, LH) if L == 1 else None
         self.w2b, self.U, self.L, self.H = w2b, U, L, H
-        self.a = torch.empty(U, LH, B, **f32)
+        self.a = f32(U, LH, B)
         self.a_per_model = self.a.view(M, H, B)
-        self.hidden = torch.ones(M, H1, B, **f32)  # [tanh(a); 1]
-        self.minus_ones = torch.full((M, H, B), -1.0, **f32)
+        self.hidden = f32(M, H1, B, fill=1.0)  # [tanh(a); 1]
+        self.minus_ones = f32(M, H, B, fill=-1.0)
         self.h = self.hidden[:, :H]
         self.hidden_t = self.hidden.transpose(1, 2)
-        self.d = torch.empty(M, 1, B, **f32)
+        self.d = f32(M, 1, B)
         self.d_per_group = self.d.view(U, L, B)
-        self.ones = torch.ones(M, H, B, **f32)
-        self.delta = torch.empty(M, H, B, **f32)
+        self.ones = f32(M, H, B, fill=1.0)
+        self.delta = f32(M, H, B)
         self.delta_t = self.delta.view(U, LH, B).transpose(1, 2)
-        self.grad_V = torch.empty(U, p1, LH, **f32)
-        self.grad_w2b = torch.empty(M, 1, H1, **f32)
+        self.grad_V = f32(U, p1, LH)
+        self.grad_w2b = f32(M, 1, H1)
 
 
 def _step(xa: torch.Tensor, y: torch.Tensor, work: Workspace) -> torch.Tensor:
@@ -224,8 +229,7 @@ def fit(
         # (U, 1, n), in buffers whose batches are views made once.
         Xs = torch.ones(U, p + 1, n, device=device, dtype=torch.float32)
         ys = torch.empty(U, 1, n, device=device, dtype=torch.float32)
-        starts = range(0, n, batch_size)
-        batches = [(Xs[:, :, i : i + batch_size], ys[:, :, i : i + batch_size]) for i in starts]
+        batches = [(Xs[:, :, i : i + batch_size], ys[:, :, i : i + batch_size]) for i in range(0, n, batch_size)]
         sign = torch.empty(U, 1, n, device=device, dtype=torch.float32)
         reference = _autograd_setup(params, lrs, device) if engine == "autograd" else None
 

@@ -32,3 +32,43 @@ with_env <- function(vars, code) {
   do.call(Sys.setenv, as.list(vars))
   force(code)
 }
+
+# Draw into a PNG and return the share of pixels that are not white.
+ink <- function(draw) {
+  path <- tempfile(fileext = ".png")
+  grDevices::png(path, width = 300, height = 300)
+  par_before <- graphics::par(no.readonly = TRUE)
+  value <- draw()
+  par_after <- graphics::par(no.readonly = TRUE)
+  grDevices::dev.off()
+  testthat::expect_identical(par_after[c("mar", "pty")], par_before[c("mar", "pty")])
+  size <- file.size(path)
+  list(value = value, size = size)
+}
+
+# A Python with stand-in modules, to hit each guard for real.
+fake_python <- function(numpy = NULL, torch = FALSE, xortorch = NULL) {
+  dir <- new_tempdir()
+  python <- Sys.which("python3")
+  if (!nzchar(python)) python <- Sys.which("python")
+  status <- system2(python, c("-m", "venv", "--without-pip", file.path(dir, "env")), stdout = FALSE, stderr = FALSE)
+  if (status != 0) stop("could not create a virtual environment")
+  site <- Sys.glob(file.path(dir, "env", "lib", "python*", "site-packages"))
+  module <- function(name, version) {
+    dir.create(file.path(site, name))
+    writeLines(sprintf("__version__ = '%s'", version), file.path(site, name, "__init__.py"))
+  }
+  if (!is.null(numpy)) module("numpy", numpy)
+  if (torch) module("torch", "2.0.0")
+  if (!is.null(xortorch)) module("xortorch", xortorch)
+  file.path(dir, "env", "bin", "python")
+}
+
+guard_message <- function(python) {
+  out <- run_r(
+    "library(xortorch); r <- tryCatch(xor_data(5), error = conditionMessage); cat(r, '\nalive', 1 + 1, '\n')",
+    env = sprintf("RETICULATE_PYTHON=%s", python)
+  )
+  testthat::expect_match(paste(out, collapse = "\n"), "alive 2")
+  paste(out, collapse = "\n")
+}

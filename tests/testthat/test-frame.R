@@ -25,13 +25,14 @@ test_that("responses may be 0/1, logical or a two-level factor, and classes come
   expect_identical(spec$levels, c("no", "yes"))
   expect_identical(xortorch:::encode_response(f, spec, "y"), c(0L, 1L, 1L))
   expect_identical(xortorch:::decode_class(c(1L, 0L), spec), factor(c("yes", "no"), levels = c("no", "yes")))
-  expect_error(xortorch:::encode_response(factor("maybe"), spec, "data$y"), "must hold the levels no and yes, found \"maybe\"")
+  expect_error(xortorch:::encode_response(factor("maybe"), spec, "data$y"),
+               "must hold the levels no and yes, found \"maybe\"")
   lspec <- xortorch:::new_spec(y ~ u, data.frame(u = 1:2, y = c(TRUE, FALSE)))
   expect_identical(xortorch:::encode_response(c(TRUE, FALSE, NA), lspec, "y"), c(1L, 0L, NA))
   expect_identical(xortorch:::decode_class(c(1L, 0L), lspec), c(TRUE, FALSE))
   nspec <- xortorch:::default_spec(2)
-  expect_error(xortorch:::encode_response(c(0, 3), nspec, "data$label"), "`data$label` must hold only 0 and 1, found 3.",
-               fixed = TRUE)
+  expect_error(xortorch:::encode_response(c(0, 3), nspec, "data$label"),
+               "`data$label` must hold only 0 and 1, found 3.", fixed = TRUE)
   expect_error(xortorch:::new_spec(y ~ u, data.frame(u = 1:3, y = factor(c("a", "b", "c")))), "two levels")
   expect_error(xortorch:::new_spec(y ~ u, data.frame(u = 1:2, y = c("a", "b"))), "must be 0/1 numbers, TRUE/FALSE")
 })

@@ -1,16 +1,3 @@
-# Draw into a PNG and return the share of pixels that are not white.
-ink <- function(draw) {
-  path <- tempfile(fileext = ".png")
-  grDevices::png(path, width = 300, height = 300)
-  par_before <- graphics::par(no.readonly = TRUE)
-  value <- draw()
-  par_after <- graphics::par(no.readonly = TRUE)
-  grDevices::dev.off()
-  expect_identical(par_after[c("mar", "pty")], par_before[c("mar", "pty")])
-  size <- file.size(path)
-  list(value = value, size = size)
-}
-
 test_that("plot.xor_data draws and returns its data invisibly", {
   skip_if_no_python()
   d <- xor_data(200, seed = 1)

@@ -23,33 +23,6 @@ test_that("without any Python the error says what was searched and leaves the se
   expect_match(text, "alive 2")
 })
 
-# A Python with stand-in modules, to hit each guard for real.
-fake_python <- function(numpy = NULL, torch = FALSE, xortorch = NULL) {
-  dir <- new_tempdir()
-  python <- Sys.which("python3")
-  if (!nzchar(python)) python <- Sys.which("python")
-  status <- system2(python, c("-m", "venv", "--without-pip", file.path(dir, "env")), stdout = FALSE, stderr = FALSE)
-  if (status != 0) stop("could not create a virtual environment")
-  site <- Sys.glob(file.path(dir, "env", "lib", "python*", "site-packages"))
-  module <- function(name, version) {
-    dir.create(file.path(site, name))
-    writeLines(sprintf("__version__ = '%s'", version), file.path(site, name, "__init__.py"))
-  }
-  if (!is.null(numpy)) module("numpy", numpy)
-  if (torch) module("torch", "2.0.0")
-  if (!is.null(xortorch)) module("xortorch", xortorch)
-  file.path(dir, "env", "bin", "python")
-}
-
-guard_message <- function(python) {
-  out <- run_r(
-    "library(xortorch); r <- tryCatch(xor_data(5), error = conditionMessage); cat(r, '\nalive', 1 + 1, '\n')",
-    env = sprintf("RETICULATE_PYTHON=%s", python)
-  )
-  expect_match(paste(out, collapse = "\n"), "alive 2")
-  paste(out, collapse = "\n")
-}
-
 test_that("NumPy 2 under an old reticulate is an actionable error", {
   skip_if(utils::packageVersion("reticulate") >= "1.36", "this reticulate converts NumPy 2")
   expect_match(guard_message(fake_python(numpy = "2.1.0")), "NumPy 2.1.0 is installed, but reticulate")
@@ -96,12 +69,14 @@ test_that("the version checks compare versions", {
   expect_error(xortorch:::check_numpy_version("2.0.1", "1.28"), "numpy<2")
   expect_invisible(xortorch:::check_numpy_version("1.26.4", "1.28"))
   expect_invisible(xortorch:::check_numpy_version("2.0.1", "1.40"))
-  expect_error(xortorch:::check_package_versions("0.2.0", "0.1.0"), "version 0.1.0 but its Python package is version 0.2.0")
+  expect_error(xortorch:::check_package_versions("0.2.0", "0.1.0"),
+               "version 0.1.0 but its Python package is version 0.2.0")
   expect_invisible(xortorch:::check_package_versions("0.1.0", "0.1.0"))
 })
 
 test_that("the virtualenv root follows reticulate's variables", {
-  with_env(c(RETICULATE_VIRTUALENV_ROOT = "/a", WORKON_HOME = "/b"), expect_identical(xortorch:::virtualenv_root(), "/a"))
+  with_env(c(RETICULATE_VIRTUALENV_ROOT = "/a", WORKON_HOME = "/b"),
+           expect_identical(xortorch:::virtualenv_root(), "/a"))
   with_env(c(RETICULATE_VIRTUALENV_ROOT = "", WORKON_HOME = "/b"), expect_identical(xortorch:::virtualenv_root(), "/b"))
   with_env(c(RETICULATE_VIRTUALENV_ROOT = "", WORKON_HOME = ""),
             expect_identical(xortorch:::virtualenv_root(), path.expand("~/.virtualenvs")))

@@ -69,7 +69,8 @@ test_that("bad arguments are caught in R and name themselves", {
   d <- data.frame(x1 = c(0, 1), x2 = c(1, 1), label = c(1L, 0L))
   expect_error(xor_train(d, lr = -1), "`lr` must be a positive number, not -1.", fixed = TRUE)
   expect_error(xor_train(d, lr = 0), "`lr` must be a positive number, not 0.", fixed = TRUE)
-  expect_error(xor_train(d, epochs = 0), "`epochs` must be a whole number between 1 and 1,000,000, not 0.", fixed = TRUE)
+  expect_error(xor_train(d, epochs = 0), "`epochs` must be a whole number between 1 and 1,000,000, not 0.",
+               fixed = TRUE)
   expect_error(xor_train(d, batch_size = 0), "`batch_size`")
   expect_error(xor_train(d, hidden = 0), "`hidden`")
   expect_error(xor_train(d, device = "tpu"), "`device` must be")
@@ -101,7 +102,8 @@ test_that("an error in the progress callback stops training and the session keep
   }
   d <- train_data()
   args <- xortorch:::data_to_py(cbind(d$x1, d$x2), d$label)
-  expect_error(xortorch:::py_call(xortorch:::xt()$train(args$X, args$y, epochs = 10L, callback = cb)), "stop at epoch 2")
+  expect_error(xortorch:::py_call(xortorch:::xt()$train(args$X, args$y, epochs = 10L, callback = cb)),
+               "stop at epoch 2")
   expect_identical(calls, 2)
   expect_s3_class(xor_train(train_data(), epochs = 2, progress = FALSE), "xor_model")
 })
