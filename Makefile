@@ -10,7 +10,7 @@ VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := xortorch_$(VERSION).tar.gz
 OUT := out
 
-.PHONY: all setup lint test test-python check install test-bridge demo bench docs bundle gpu-check clean
+.PHONY: all setup lint test test-python check install test-bridge demo bench docs bundle gpu-check coverage site clean
 
 all: test
 
@@ -60,6 +60,19 @@ test-bridge:
 docs:
 	Rscript -e 'roxygen2::roxygenise()'
 
+# Coverage of each half by its own tests (the R tests reach Python through reticulate as usual).
+coverage: setup
+	$(PYTHON) -m pytest -q -m "not bridge and not gpu" --cov=xortorch --cov-report=term-missing tests/python
+	Rscript -e 'cov <- covr::package_coverage(quiet = TRUE); print(covr::zero_coverage(cov)[, c("filename", "line")], row.names = FALSE); cat(sprintf("R coverage: %.0f%%\n", covr::percent_coverage(cov)), file = "/tmp/xortorch-r-coverage.txt")'
+	@echo "Python coverage: $$($(PYTHON) -m coverage report --format=total)%"
+	@cat /tmp/xortorch-r-coverage.txt
+
+# The pkgdown site, in site/ (the README as home page, the vignettes as articles, the Python API from its
+# docstrings). Offline: this machine reaches no CRAN, which pkgdown would ask about the package.
+site: setup
+	R CMD INSTALL --no-test-load . > /tmp/xortorch-site-install.log 2>&1
+	Rscript -e 'options(pkgdown.internet = FALSE); pkgdown::build_site(preview = FALSE, new_process = FALSE)'
+
 demo: setup
 	Rscript tools/knit.R $(OUT)
 
@@ -73,4 +86,4 @@ gpu-check:
 	$(if $(wildcard $(PYTHON)),$(PYTHON),python3) tools/gpu_check.py
 
 clean:
-	rm -rf inst xortorch.Rcheck xortorch_*.tar.gz $(OUT)
+	rm -rf inst xortorch.Rcheck xortorch_*.tar.gz $(OUT) site .coverage
