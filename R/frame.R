@@ -133,6 +133,20 @@ complete_rows <- function(args, name) {
   list(X = args$X[keep, , drop = FALSE], y = args$y[keep])
 }
 
+# What training sees: the spec, the complete rows' inputs (standardised when
+# `scale`) and 0/1 labels, and the scaling to fold back into the weights.
+training_data <- function(formula, data, scale) {
+  spec <- new_spec(formula, data)
+  xy <- complete_rows(model_data(spec, data), "data")
+  if (!scale) {
+    note_scales(xy$X)
+    return(list(spec = spec, X = xy$X, y = xy$y, scaling = NULL))
+  }
+  scaling <- scaling_of(xy$X)
+  X <- sweep(sweep(xy$X, 2, scaling$center), 2, scaling$scale, "/")
+  list(spec = spec, X = X, y = xy$y, scaling = scaling)
+}
+
 # Standardisation, and its folding into the first layer so that the weights
 # take raw inputs: W' = W / sd (per input column), b' = b - W' mean.
 scaling_of <- function(X) {

@@ -38,12 +38,12 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
 
-  spec <- new_spec(args$formula, args$data)
-  xy <- complete_rows(model_data(spec, args$data), "data")
-  scaling <- if (scale) scaling_of(xy$X) else note_scales(xy$X)
-  X <- if (scale) sweep(sweep(xy$X, 2, scaling$center), 2, scaling$scale, "/") else xy$X
+  td <- training_data(args$formula, args$data, scale)
+  spec <- td$spec
+  scaling <- td$scaling
+  X <- td$X
   res <- with_progress(progress, epochs, function(callback) {
-    py_args <- data_to_py(X, xy$y)
+    py_args <- data_to_py(X, td$y)
     py_call(xt()$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
       batch_size = batch_size, epochs = epochs, device = device, callback = callback

@@ -75,10 +75,10 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   progress <- check_flag(progress, "progress")
   if (!is.null(init)) check_model(init, "init")
 
-  spec <- new_spec(args$formula, args$data)
-  xy <- complete_rows(model_data(spec, args$data), "data")
-  scaling <- if (scale) scaling_of(xy$X) else note_scales(xy$X)
-  X <- if (scale) sweep(sweep(xy$X, 2, scaling$center), 2, scaling$scale, "/") else xy$X
+  td <- training_data(args$formula, args$data, scale)
+  spec <- td$spec
+  scaling <- td$scaling
+  X <- td$X
   start <- NULL
   if (!is.null(init)) {
     if (length(model_spec(init)$predictors) != ncol(X)) {
@@ -89,7 +89,7 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
     start$loss <- as.numeric(init$loss)
   }
   py_model <- with_progress(progress, epochs, function(callback) {
-    py_args <- data_to_py(X, xy$y)
+    py_args <- data_to_py(X, td$y)
     py_call(xt()$train(
       py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
       seed = seed, device = device, callback = callback, init = start

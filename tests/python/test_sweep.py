@@ -52,3 +52,12 @@ def test_repeated_seeds_still_match_models_trained_alone(data):
         alone = xt.train(*data, lr=0.2, seed=seed, epochs=5)
         np.testing.assert_allclose(result["loss"][i], alone["loss"], atol=1e-6)
         np.testing.assert_allclose(result["state"]["linear1.weight"][i], alone["state"]["linear1.weight"], atol=1e-5)
+
+
+def test_sweeps_take_any_number_of_inputs():
+    X = np.random.default_rng(3).normal(size=(400, 3)).astype(np.float32)
+    y = (X[:, 0] - X[:, 2] > 0).astype(int)
+    result = xt.sweep(X, y, lr=(0.1, 0.5), seeds=(1,), epochs=5)
+    assert result["state"]["linear1.weight"].shape == (2, 4, 3)
+    alone = xt.train(X, y, lr=0.5, seed=1, epochs=5)
+    np.testing.assert_allclose(result["state"]["linear1.weight"][1], alone["state"]["linear1.weight"], atol=1e-5)

@@ -51,10 +51,17 @@ def test_seed_none_is_drawn_and_recorded(data):
     assert np.array_equal(m["state"]["linear1.weight"], replay["state"]["linear1.weight"])
 
 
-def test_options_change_the_model(data):
-    m = xt.train(*data, hidden=8, epochs=3, batch_size=1000, seed=1)
+def test_options_reach_the_engine(data):
+    # Each option changes the model, and the fast engine uses it as the autograd engine does.
+    m = xt.train(*data, hidden=8, epochs=3, batch_size=1000, lr=0.3, seed=1)
     assert m["state"]["linear1.weight"].shape == (8, 2)
     assert m["loss"].shape == (3,)
+    ref = xt.train(*data, hidden=8, epochs=3, batch_size=1000, lr=0.3, seed=1, engine="autograd")
+    for key in PARAM_NAMES:
+        np.testing.assert_allclose(m["state"][key], ref["state"][key], atol=1e-5)
+    for option in ({"batch_size": 128}, {"lr": 0.1}, {"hidden": 7}):
+        other = xt.train(*data, **{"hidden": 8, "epochs": 3, "batch_size": 1000, "lr": 0.3, "seed": 1, **option})
+        assert not np.allclose(other["loss"], m["loss"]), option
 
 
 def test_callback_is_called_once_per_epoch_with_the_loss(data):

@@ -72,3 +72,12 @@ guard_message <- function(python) {
   testthat::expect_match(paste(out, collapse = "\n"), "alive 2")
   paste(out, collapse = "\n")
 }
+
+# Record what a graphics function is called with: run `expr` at its start.
+graphics_trace <- function(fun, expr) {
+  suppressMessages(trace(fun, expr, print = FALSE, where = asNamespace("graphics")))
+}
+
+graphics_untrace <- function(funs) {
+  for (fun in funs) suppressMessages(untrace(fun, where = asNamespace("graphics")))
+}

@@ -41,12 +41,9 @@ test_that("graphical parameters reach every plot and override its defaults", {
   for (call in calls) expect_gt(ink(call)$size, 1000)
   # And they arrive: record what plot.default and image.default are given.
   seen <- new.env()
-  trace("plot.default", bquote(assign("plot", list(main = main, col = list(...)$col), envir = .(seen))), print = FALSE,
-        where = asNamespace("graphics"))
-  trace("image.default", bquote(assign("image", list(main = list(...)$main), envir = .(seen))), print = FALSE,
-        where = asNamespace("graphics"))
-  on.exit(untrace("plot.default", where = asNamespace("graphics")), add = TRUE)
-  on.exit(untrace("image.default", where = asNamespace("graphics")), add = TRUE)
+  graphics_trace("plot.default", bquote(assign("plot", list(main = main, col = list(...)$col), envir = .(seen))))
+  graphics_trace("image.default", bquote(assign("image", list(main = list(...)$main), envir = .(seen))))
+  on.exit(graphics_untrace(c("plot.default", "image.default")), add = TRUE)
   ink(function() plot(m, type = "loss", col = "red", main = "My title"))
   expect_identical(seen$plot, list(main = "My title", col = "red"))
   ink(function() plot(d, col = "red", pch = 3))
@@ -60,9 +57,8 @@ test_that("the sweep plot's log axis has plain labels", {
   s <- xor_sweep(xor_data(300, seed = 1), lr = c(0.01, 1), seeds = 1, epochs = 20, progress = FALSE)
   seen <- new.env()
   seen$labels <- list()
-  trace("axis", bquote(assign("labels", c(get("labels", .(seen)), list(labels)), envir = .(seen))), print = FALSE,
-        where = asNamespace("graphics"))
-  on.exit(untrace("axis", where = asNamespace("graphics")))
+  graphics_trace("axis", bquote(assign("labels", c(get("labels", .(seen)), list(labels)), envir = .(seen))))
+  on.exit(graphics_untrace("axis"))
   ink(function() plot(s))
   text <- unlist(seen$labels)
   expect_false(any(grepl("e-", text)))
@@ -72,4 +68,16 @@ test_that("the sweep plot's log axis has plain labels", {
 test_that("a model loaded from a file has no loss curve to plot", {
   m <- structure(list(state = list(), loss = numeric()), class = "xor_model")
   expect_error(plot(m, type = "loss"), "no training history")
+})
+
+test_that("boundaries and grids need a model with two inputs, and say so", {
+  skip_if_no_python()
+  set.seed(2)
+  d <- data.frame(a = rnorm(60), b = rnorm(60), c = rnorm(60))
+  d$y <- d$a > 0
+  m <- xor_train(y ~ a + b + c, d, epochs = 2, seed = 1, progress = FALSE)
+  expect_error(xor_predict_grid(m), "`model` has 3 inputs; a grid over two axes needs a model with 2.", fixed = TRUE)
+  expect_error(plot(m, data = d), "needs a model with two inputs")
+  two <- xor_train(y ~ a + b, d, epochs = 2, seed = 1, progress = FALSE)
+  expect_gt(ink(function() plot(two, data = d, main = "a and b"))$size, 3000)
 })
