@@ -40,14 +40,14 @@ predict.xor_model <- function(object, newdata, type = c("response", "link", "cla
   names(out) <- rownames(X)
   complete <- stats::complete.cases(X)
   if (any(complete)) {
-    kind <- if (type == "link") "logit" else "prob"
+    kind <- switch(type, link = "logit", class = "class", "prob")  # Python's predict() owns the class rule
     out[complete] <- as.vector(py_call(
       xt()$predict(model_to_py(object), data_to_py(X[complete, , drop = FALSE])$X, kind = kind),
       rename = c(X = "newdata")
     ))
   }
   if (type != "class") return(out)
-  stats::setNames(decode_class(as.integer(out >= 0.5), spec), names(out))
+  stats::setNames(decode_class(as.integer(out), spec), names(out))
 }
 
 apply_na_action <- function(X, action) {
@@ -55,10 +55,8 @@ apply_na_action <- function(X, action) {
   if (!is.function(action)) {
     abort("`na.action` must be a function such as na.pass or na.omit, not ", describe(action), ".")
   }
-  out <- action(as.data.frame(X))
-  X <- as.matrix(out)
-  attributes(X)[c("na.action")] <- NULL
-  X
+  kept <- action(as.data.frame(X))  # na.pass, na.omit and na.fail work on data frames
+  X[row.names(kept), , drop = FALSE]
 }
 
 #' Accuracy of a model

@@ -49,7 +49,7 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
       batch_size = batch_size, epochs = epochs, device = device, callback = callback
     ), rename = c(X = "data", y = paste0("data$", spec$response)))
   })
-  sweep_from_py(res, spec, if (scale) scaling, list(hidden = hidden, batch_size = batch_size, epochs = epochs,
+  sweep_from_py(res, spec, scaling, list(hidden = hidden, batch_size = batch_size, epochs = epochs,
                                                      n = nrow(X), scale = scale))
 }
 

@@ -7,7 +7,7 @@ kept. They differ only in how the gradient is found:
 * ``"fast"`` (default): the gradient of this two-layer net written out by hand,
   for M models at once (see :func:`_step`). The tutorial's loop spends its
   time on per-item indexing, collation and per-op dispatch, not arithmetic;
-  this path does eleven ops per step, into buffers allocated once, whatever M is.
+  this path does twelve ops per step, into buffers allocated once, whatever M is.
 * ``"autograd"``: ``nn.Module`` + ``loss.backward()`` + ``torch.optim.SGD``,
   one model, kept as the reference the fast path is tested against.
 
@@ -262,6 +262,13 @@ def fit(
         back = torch.tensor(np.argsort(layout.order), device=device)
         models = tuple(t.index_select(0, back) for t in from_groups(params))
         return models, losses.index_select(0, back).cpu().numpy().astype(np.float64), seconds
+
+
+def converged(models: Params, losses: np.ndarray) -> np.ndarray:
+    """(M,) True for each model whose losses and weights (per-model tensors from
+    :func:`fit`) are all finite; False where its ``lr`` made training diverge."""
+    finite = [torch.isfinite(p).flatten(1).all(1).cpu().numpy() for p in models]
+    return np.logical_and.reduce([np.isfinite(losses).all(axis=1), *finite])
 
 
 def _autograd_setup(

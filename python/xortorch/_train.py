@@ -9,7 +9,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from ._engine import ENGINES, fit, unstack
+from ._engine import ENGINES, converged, fit, unstack
 from ._model import as_model, hidden_units, input_count
 from ._predict import accuracy, stacked_probabilities
 from ._validation import MAX_POINTS, check_int, check_number, check_Xy, resolve_device, resolve_seed
@@ -129,8 +129,7 @@ def train(
     finally:
         if bar is not None:
             bar.close()
-    state = unstack(params, 0)
-    if not (np.isfinite(losses[0]).all() and all(np.isfinite(w).all() for w in state.values())):
+    if not converged(params, losses)[0]:
         raise ValueError(
             f"Training diverged at `lr` = {lr:g}: the loss or the weights overflowed to infinity or NaN. "
             "Use a smaller `lr`."
@@ -141,7 +140,7 @@ def train(
         else np.concatenate([np.asarray(start.get("loss", []), np.float64).reshape(-1), losses[0]])
     )
     config = dict(hidden=hidden, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed, engine=engine, n=len(y))
-    return {"state": state, "loss": loss, "config": config, "device": str(dev), "seconds": seconds}
+    return {"state": unstack(params, 0), "loss": loss, "config": config, "device": str(dev), "seconds": seconds}
 
 
 def sweep(
@@ -210,10 +209,8 @@ def sweep(
     )
     states = [unstack(params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
-    weights_finite = [np.isfinite(w).reshape(len(grid), -1).all(axis=1) for w in stacked.values()]
-    converged = np.logical_and.reduce([np.isfinite(losses).all(axis=1), *weights_finite])
     with np.errstate(invalid="ignore", over="ignore"):
-        acc = np.where(converged, accuracy(stacked_probabilities(stacked, X), y), np.nan)
+        acc = np.where(converged(params, losses), accuracy(stacked_probabilities(stacked, X), y), np.nan)
     return {
         "lr": np.array([r for r, _ in grid], dtype=np.float64),
         "seed": np.array([s for _, s in grid], dtype=np.int64),
