@@ -28,7 +28,7 @@ python="$root/r-xortorch/bin/python"
 # Complete when every module imports, NumPy is 1.x (reticulate 1.28) and
 # xortorch is this checkout's, installed in editable mode.
 check='
-import sys, numpy, torch, matplotlib, tqdm, pytest, pytest_cov, rpy2, ruff, mypy, xortorch
+import sys, numpy, torch, matplotlib, tqdm, pytest, pytest_cov, rpy2, ruff, mypy, pandas, sklearn, xortorch
 assert numpy.__version__ < "2", numpy.__version__
 assert rpy2.__version__.startswith("3.5."), rpy2.__version__
 assert xortorch.__file__.startswith(sys.argv[1] + "/python/"), xortorch.__file__
@@ -40,6 +40,7 @@ else
   # torch==2.13.0 is the CPU wheel this platform serves from disk (a bare
   # `torch` pulls a multi-GB CUDA build); rpy2 3.6 needs a newer R than Debian's.
   Rscript -e "xortorch::install_xortorch(torch = 'torch==2.13.0', source = '$repo', editable = TRUE,
-              extra = c('rpy2==3.5.17', 'pytest', 'pytest-cov', 'ruff==0.17.6', 'mypy==2.4.1'))"
+              extra = c('rpy2==3.5.17', 'pytest', 'pytest-cov', 'ruff==0.17.6', 'mypy==2.4.1',
+                        'pandas', 'scikit-learn'))"
   "$python" -c "$check" "$repo"
 fi

@@ -10,6 +10,7 @@ True
 
 from ._bench import bench
 from ._data import XORDataset, make_data
+from ._diagnostics import FitWarning
 from ._info import info
 from ._io import load_model, save_model
 from ._model import SimpleClassifier, to_module
@@ -23,6 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "MAX_GRID_POINTS",
     "MAX_POINTS",
+    "FitWarning",
     "SimpleClassifier",
     "XORDataset",
     "bench",

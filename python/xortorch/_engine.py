@@ -39,12 +39,23 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ._diagnostics import bce
 from ._model import PARAM_NAMES, SimpleClassifier, blank_module, init_state
+from ._predict import stacked_logits
 from ._threads import threads_for
 
 ENGINES = ("fast", "autograd")
 
 Params = tuple[torch.Tensor, ...]  # (V, w2b) in the engine, four per-model tensors outside it
+
+
+class Fit(NamedTuple):
+    """What :func:`fit` returns, per model in the order of ``seeds``."""
+
+    params: Params  # ((M, H, p), (M, H), (M, 1, H), (M, 1))
+    losses: np.ndarray  # (M, epochs) mean training loss per epoch, float64
+    seconds: float
+    start_loss: np.ndarray  # (M,) the initial weights' loss on all of X, float64
 
 
 class Plan(NamedTuple):
@@ -196,13 +207,12 @@ def fit(
     engine: str = "fast",
     on_epoch: Callable[[int, torch.Tensor], None] | None = None,
     init: dict[str, np.ndarray] | None = None,
-) -> tuple[Params, np.ndarray, float]:
+) -> Fit:
     """Train ``len(seeds)`` models at once.
 
     ``init`` (checked weights) replaces every model's initial weights; the seed
-    still draws its shuffles as usual. Returns per-model weights ((M, H, p), (M, H), (M, 1, H), (M, 1)), the
-    loss (M, epochs) and the seconds spent. ``on_epoch(epoch, mean_loss)``
-    gets the (M,) loss tensor after each epoch.
+    still draws its shuffles as usual. ``on_epoch(epoch, mean_loss)`` gets the
+    (M,) loss tensor after each epoch.
     """
     (n, p), M = X.shape, len(seeds)
     # Inference mode skips autograd's bookkeeping on every op of the fast path.
@@ -211,6 +221,8 @@ def fit(
         U, L = layout.groups, M // layout.groups
         starts = layout.initial if init is None else [{k: torch.from_numpy(v) for k, v in init.items()}] * M
         W1, b1, W2, b2 = (torch.stack([s[name] for s in starts]) for name in PARAM_NAMES)
+        # Where each model starts, the yardstick that tells divergence from slow learning.
+        start_loss = bce(stacked_logits(dict(zip(PARAM_NAMES, (t.numpy() for t in (W1, b1, W2, b2)))), X), y)
         params = tuple(t.to(device) for t in to_groups(W1, b1, W2, b2, groups=U))
         X_all = torch.from_numpy(X).to(device)
         # float32 throughout, whatever torch.get_default_dtype() says.
@@ -261,14 +273,15 @@ def fit(
         seconds = time.perf_counter() - start
         back = torch.tensor(np.argsort(layout.order), device=device)
         models = tuple(t.index_select(0, back) for t in from_groups(params))
-        return models, losses.index_select(0, back).cpu().numpy().astype(np.float64), seconds
+        losses_back = losses.index_select(0, back).cpu().numpy().astype(np.float64)
+        return Fit(models, losses_back, seconds, start_loss[back.cpu().numpy()])
 
 
-def converged(models: Params, losses: np.ndarray) -> np.ndarray:
+def finite(models: Params, losses: np.ndarray) -> np.ndarray:
     """(M,) True for each model whose losses and weights (per-model tensors from
-    :func:`fit`) are all finite; False where its ``lr`` made training diverge."""
-    finite = [torch.isfinite(p).flatten(1).all(1).cpu().numpy() for p in models]
-    return np.logical_and.reduce([np.isfinite(losses).all(axis=1), *finite])
+    :func:`fit`) are all finite."""
+    per_tensor = [torch.isfinite(p).flatten(1).all(1).cpu().numpy() for p in models]
+    return np.logical_and.reduce([np.isfinite(losses).all(axis=1), *per_tensor])
 
 
 def _autograd_setup(

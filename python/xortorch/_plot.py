@@ -50,11 +50,21 @@ def plot_samples(X: Any, y: Any, *, title: str = "Dataset samples"):
     return fig
 
 
-def plot_decision_boundary(model: Any, X: Any, y: Any, *, step: float = 0.01):
+def plot_decision_boundary(
+    model: Any,
+    X: Any,
+    y: Any,
+    *,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    step: float | tuple[float, float] | None = None,
+):
     """The tutorial's ``visualize_classification``: probability image plus points.
 
     Each grid cell blends the two class colours by the predicted probability,
-    ``(1 - p) * C0 + p * C1``. The model needs two inputs.
+    ``(1 - p) * C0 + p * C1``; a colour bar beside it is the key. The model
+    needs two inputs. The window is :func:`predict_grid`'s: the tutorial's
+    square for XOR data, the training data's range for a model of your own.
 
     The tutorial passes its ``meshgrid(..., indexing='ij')`` grid straight to
     ``imshow``, whose rows are the vertical axis: that puts x1 on the vertical
@@ -65,17 +75,28 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, *, step: float = 0.01):
     -------
     fig : matplotlib.figure.Figure
     """
-    from matplotlib.colors import to_rgba
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgba
 
     X, y = check_Xy(X, y, features=2)
-    grid = predict_grid(model, step=step)
+    grid = predict_grid(model, xlim=xlim, ylim=ylim, step=step)
     p = grid["prob"][..., None].astype(np.float64)
     # Clipped: float rounding can step just outside [0, 1], which imshow logs about.
     image = np.clip((1 - p) * np.array(to_rgba("C0")) + p * np.array(to_rgba("C1")), 0, 1)
     fig, ax = _new_figure()
-    _scatter(ax, X, y, "Dataset samples")
-    ax.imshow(image.transpose(1, 0, 2), origin="lower", extent=(-0.5, 1.5, -0.5, 1.5))
+    _scatter(ax, X, y, "P(class 1) by the model")
+    x1, x2 = grid["x1"], grid["x2"]
+    # Cell edges: each grid value is a cell's lower-left corner, as torch.arange's points are.
+    dx, dy = (x1[1] - x1[0] if x1.size > 1 else 1.0), (x2[1] - x2[0] if x2.size > 1 else 1.0)
+    ax.imshow(
+        image.transpose(1, 0, 2),
+        origin="lower",
+        extent=(x1[0], x1[-1] + dx, x2[0], x2[-1] + dy),
+        aspect="auto",
+    )
     ax.grid(False)
+    key = ScalarMappable(Normalize(0, 1), LinearSegmentedColormap.from_list("class", ["C0", "C1"]))
+    fig.colorbar(key, ax=ax, label="P(class 1)", shrink=0.8)
     return fig
 
 

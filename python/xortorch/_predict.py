@@ -10,7 +10,7 @@ import torch
 
 from ._model import PARAM_NAMES, as_model, input_count
 from ._threads import threads_for
-from ._validation import MAX_GRID_POINTS, check_number, check_X, check_Xy
+from ._validation import MAX_GRID_POINTS, align_columns, check_number, check_X, check_Xy
 
 #: Rows evaluated per chunk: the hidden layer then takes chunk x hidden floats,
 #: so memory stays bounded however many points are asked for.
@@ -43,12 +43,22 @@ def stacked_logits(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
     return out
 
 
-def _logits(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
-    return stacked_logits({k: v[None] for k, v in state.items()}, X)[0]
+def _logits(state: dict[str, np.ndarray], X: np.ndarray, name: str = "X") -> np.ndarray:
+    """One model's logits, refusing rows where float32 overflows inside the network
+    (inf - inf in the first layer): a NaN must never become a probability or a class."""
+    logit = stacked_logits({k: v[None] for k, v in state.items()}, X)[0]
+    bad = np.isnan(logit)
+    if bad.any():
+        raise ValueError(
+            f"`{name}` has {int(bad.sum()):,} row{'s' if bad.sum() > 1 else ''} (of {bad.size:,}) where the network "
+            f"overflows float32, so its output there is NaN: values as large as {float(np.abs(X[bad]).max()):.3g} lie "
+            "far outside what float32 arithmetic holds. Rescale the inputs or leave those rows out."
+        )
+    return logit
 
 
-def _probabilities(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
-    return torch.sigmoid(torch.from_numpy(_logits(state, X))).numpy()
+def _probabilities(state: dict[str, np.ndarray], X: np.ndarray, name: str = "X") -> np.ndarray:
+    return torch.sigmoid(torch.from_numpy(_logits(state, X, name))).numpy()
 
 
 def accuracy(prob: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.ndarray:
@@ -68,8 +78,11 @@ def predict(model: Any, X: Any, *, kind: str = "prob") -> np.ndarray:
     ----------
     model : dict or SimpleClassifier
         A model from :func:`train` or :func:`load_model`.
-    X : array-like of shape (n, p)
-        p is the model's number of inputs (2 for the tutorial's data).
+    X : array-like or DataFrame of shape (n, p)
+        p is the model's number of inputs (2 for the tutorial's data). A
+        model trained on a data frame takes a data frame's columns by name
+        (any order; a missing or unexpected column is an error), and an
+        array's by position.
     kind : {"prob", "logit", "class"}, default="prob"
         "prob": the probability of class 1, the sigmoid of the logit; "logit":
         the network's raw output; "class": 0/1, 1 where the probability is
@@ -83,6 +96,7 @@ def predict(model: Any, X: Any, *, kind: str = "prob") -> np.ndarray:
     if kind not in KINDS:
         raise ValueError(f"`kind` must be one of {', '.join(map(repr, KINDS))}, not {kind!r}.")
     model = as_model(model)
+    X = align_columns(X, model.get("feature_names"))
     logit = _logits(model["state"], check_X(X, features=input_count(model)))
     if kind == "logit":
         return logit
@@ -94,18 +108,27 @@ def evaluate(model: Any, X: Any, y: Any, *, threshold: float = 0.5) -> float:
     """Accuracy of the model on ``(X, y)``, in [0, 1].
 
     A point is predicted as class 1 when its probability is ``>= threshold``,
-    as in the tutorial's ``eval_model``.
+    as in the tutorial's ``eval_model``. ``X`` is taken as :func:`predict` takes it.
     """
     model = as_model(model)
-    X, y = check_Xy(X, y, features=input_count(model))
+    X, y = check_Xy(align_columns(X, model.get("feature_names")), y, features=input_count(model))
     threshold = check_number(threshold, "threshold", allow_zero=True)
     if threshold > 1:
         raise ValueError(f"`threshold` must lie in [0, 1], not {threshold:g}.")
     return float(accuracy(_probabilities(model["state"], X), y, threshold))
 
 
-def _axis_length(lim: Any, name: str, step: float) -> tuple[float, int]:
-    """(low, number of points) of ``torch.arange(low, high, step)``, allocating nothing."""
+#: The tutorial's window for each axis of the decision-boundary figure.
+TUTORIAL_WINDOW = (-0.5, 1.5)
+
+#: Cells per axis when no ``step`` is given: 0.01 on the tutorial's window.
+GRID_CELLS = 200
+
+#: How far a default window reaches past the training range, as a share of it.
+GRID_MARGIN = 0.1
+
+
+def _check_lim(lim: Any, name: str) -> tuple[float, float]:
     try:
         lo, hi = lim
     except (TypeError, ValueError):
@@ -113,16 +136,51 @@ def _axis_length(lim: Any, name: str, step: float) -> tuple[float, int]:
     lo, hi = check_number(lo, name, positive=False), check_number(hi, name, positive=False)
     if not lo < hi:
         raise ValueError(f"`{name}` must be increasing (low < high), not ({lo:g}, {hi:g}).")
-    # The count without float drift, as a Python int: however large, nothing is allocated yet.
-    return lo, max(1, math.ceil((hi - lo) / step - 1e-9))
+    return lo, hi
+
+
+def default_window(model: dict[str, Any], axis: int) -> tuple[float, float]:
+    """The tutorial's window where it holds the training data (always, for XOR
+    data), else the training range widened by ``GRID_MARGIN`` each side. A
+    model that does not know its training ranges (a file's) gets the tutorial's."""
+    ranges = model.get("ranges")
+    if ranges is None:
+        return TUTORIAL_WINDOW
+    ranges = np.asarray(ranges, dtype=np.float64)
+    if ranges.shape != (input_count(model), 2) or not np.isfinite(ranges).all():
+        raise ValueError(f"`model`'s ranges must be a ({input_count(model)}, 2) array of finite minima and maxima.")
+    lo, hi = ranges[axis]
+    if TUTORIAL_WINDOW[0] <= lo and hi <= TUTORIAL_WINDOW[1]:
+        return TUTORIAL_WINDOW
+    width = hi - lo if hi > lo else max(abs(lo), 1.0)
+    return lo - GRID_MARGIN * width, hi + GRID_MARGIN * width
+
+
+def _steps(step: Any, windows: list[tuple[float, float]]) -> list[float]:
+    if step is None:
+        return [(hi - lo) / GRID_CELLS for lo, hi in windows]
+    if isinstance(step, (list, tuple, np.ndarray)):
+        if len(step) != 2:
+            raise ValueError(f"`step` must be one number or a pair (x1 step, x2 step), not {len(step)} values.")
+        return [check_number(v, "step") for v in step]
+    return [check_number(step, "step")] * 2
+
+
+def _axis_length(lo: float, hi: float, step: float, name: str) -> int:
+    """The number of points of ``torch.arange(lo, hi, step)``, allocating nothing."""
+    count = (hi - lo) / step
+    if not math.isfinite(count):
+        raise ValueError(f"`step` = {step:g} is too small for `{name}` = ({lo:g}, {hi:g}): the grid would be endless.")
+    # Without float drift, as a Python int: however large, nothing is allocated yet.
+    return max(1, math.ceil(count - 1e-9))
 
 
 def predict_grid(
     model: Any,
     *,
-    xlim: tuple[float, float] = (-0.5, 1.5),
-    ylim: tuple[float, float] = (-0.5, 1.5),
-    step: float = 0.01,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    step: float | tuple[float, float] | None = None,
 ) -> dict[str, np.ndarray]:
     """Probabilities on the tutorial's grid (``meshgrid(..., indexing='ij')``).
 
@@ -130,10 +188,14 @@ def predict_grid(
     ----------
     model : dict or SimpleClassifier
         A model with two inputs.
-    xlim, ylim : (float, float)
-        Range of each axis, end excluded as with ``torch.arange``.
-    step : float, default=0.01
-        Grid spacing.
+    xlim, ylim : (float, float) or None
+        Range of each axis, end excluded as with ``torch.arange``. ``None``:
+        the tutorial's (-0.5, 1.5) where it holds the model's training data
+        (always for XOR data, and for a model without recorded ranges), else
+        the training range widened by 10% each side.
+    step : float, (float, float) or None, default=None
+        Grid spacing, one for both axes or one per axis. ``None``: 200 cells
+        per axis (0.01 on the tutorial's window).
 
     Returns
     -------
@@ -150,19 +212,25 @@ def predict_grid(
     model = as_model(model)
     if input_count(model) != 2:
         raise ValueError(f"`model` has {input_count(model)} inputs; a grid over (x1, x2) needs a model with 2.")
-    step = check_number(step, "step")
-    (lo1, k), (lo2, m) = _axis_length(xlim, "xlim", step), _axis_length(ylim, "ylim", step)
+    windows = [
+        default_window(model, axis) if lim is None else _check_lim(lim, name)
+        for axis, (lim, name) in enumerate([(xlim, "xlim"), (ylim, "ylim")])
+    ]
+    steps = _steps(step, windows)
+    (lo1, hi1), (lo2, hi2) = windows
+    k, m = _axis_length(lo1, hi1, steps[0], "xlim"), _axis_length(lo2, hi2, steps[1], "ylim")
     if k * m > MAX_GRID_POINTS:
+        shown = f"{steps[0]:g}" if steps[0] == steps[1] else f"({steps[0]:g}, {steps[1]:g})"
         raise ValueError(
-            f"`step` = {step:g} over `xlim` and `ylim` gives a {k:,} x {m:,} grid ({k * m:,} points); "
+            f"`step` = {shown} over `xlim` and `ylim` gives a {k:,} x {m:,} grid ({k * m:,} points); "
             f"the limit is {MAX_GRID_POINTS:,}. Use a larger `step` or narrower limits."
         )
-    x1, x2 = lo1 + step * np.arange(k, dtype=np.float64), lo2 + step * np.arange(m, dtype=np.float64)
+    x1, x2 = lo1 + steps[0] * np.arange(k, dtype=np.float64), lo2 + steps[1] * np.arange(m, dtype=np.float64)
     prob = np.empty((k, m), dtype=np.float32)
     rows_per_chunk = max(1, CHUNK_ROWS // m)
     x2_32 = x2.astype(np.float32)
     for start in range(0, k, rows_per_chunk):
         rows = x1[start : start + rows_per_chunk].astype(np.float32)
         points = np.stack(np.meshgrid(rows, x2_32, indexing="ij"), axis=-1).reshape(-1, 2)
-        prob[start : start + rows.size] = _probabilities(model["state"], points).reshape(rows.size, m)
+        prob[start : start + rows.size] = _probabilities(model["state"], points, "xlim/ylim").reshape(rows.size, m)
     return {"x1": x1, "x2": x2, "prob": prob}

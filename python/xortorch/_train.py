@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import torch
 
-from ._engine import ENGINES, converged, fit, unstack
+from ._diagnostics import Assessment, assess, divergence_message, null_loss, warn_after_training, warn_before_training
+from ._engine import ENGINES, Fit, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
-from ._predict import accuracy, stacked_probabilities
-from ._validation import MAX_POINTS, check_int, check_number, check_Xy, resolve_device, resolve_seed
+from ._predict import stacked_logits
+from ._scaling import check_scaling, fold, scaling_of, standardize, unfold
+from ._validation import (
+    MAX_POINTS,
+    align_columns,
+    check_flag,
+    check_int,
+    check_lr,
+    check_Xy,
+    column_names,
+    resolve_device,
+    resolve_seed,
+)
 
 
 def _check_options(hidden: Any, batch_size: Any, epochs: Any, engine: Any) -> tuple[int, int, int]:
@@ -22,6 +34,49 @@ def _check_options(hidden: Any, batch_size: Any, epochs: Any, engine: Any) -> tu
     if engine not in ENGINES:
         raise ValueError(f"`engine` must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}.")
     return hidden, batch_size, epochs
+
+
+class TrainingData(NamedTuple):
+    X: np.ndarray  # what the engine sees: float32, standardised when `scaling` is set
+    y: np.ndarray
+    scaling: dict[str, np.ndarray] | None
+    ranges: np.ndarray  # (p, 2) each input's training minimum and maximum, raw units
+    feature_names: list[str] | None  # a data frame's column names
+    largest: float  # the largest raw |value|
+
+
+def _training_data(X: Any, y: Any, *, scale: Any, start: dict[str, Any] | None) -> TrainingData:
+    """Check the data; with ``start`` (a model to continue), its columns and scaling win."""
+    names = column_names(X)
+    if start is not None and start.get("feature_names") is not None:
+        X = align_columns(X, list(start["feature_names"]))
+        names = list(start["feature_names"])
+    X, y = check_Xy(X, y, features=None if start is None else input_count(start))
+    scale = check_flag(scale, "scale")
+    if start is not None:
+        scaling = check_scaling(start.get("scaling"), X.shape[1])
+    else:
+        scaling = scaling_of(X) if scale else None
+    ranges = np.column_stack([X.min(axis=0), X.max(axis=0)]).astype(np.float64)
+    largest = float(np.abs(ranges).max())
+    return TrainingData(X if scaling is None else standardize(X, scaling), y, scaling, ranges, names, largest)
+
+
+def _judge(result: Fit, stacked: dict[str, np.ndarray], data: TrainingData) -> Assessment:
+    """The verdicts on M models, from their weights (in the engine's, standardised, space)."""
+    logits = stacked_logits(stacked, data.X)
+    prob = torch.sigmoid(torch.from_numpy(logits)).numpy()
+    return assess(prob, logits, data.y, result.start_loss, finite(result.params, result.losses))
+
+
+def _record(data: TrainingData) -> dict[str, Any]:
+    """What every model remembers of its training data."""
+    return {
+        "null_loss": null_loss(data.y),
+        "scaling": data.scaling,
+        "ranges": data.ranges,
+        "feature_names": data.feature_names,
+    }
 
 
 def train(
@@ -34,6 +89,7 @@ def train(
     epochs: int = 100,
     seed: int | None = None,
     device: str = "auto",
+    scale: bool = False,
     progress: bool = False,
     callback: Callable[[int, float], Any] | None = None,
     engine: str = "fast",
@@ -43,8 +99,9 @@ def train(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
-        Inputs: p >= 1 numeric columns (2 in the tutorial).
+    X : array-like or DataFrame of shape (n, p)
+        Inputs: p >= 1 numeric columns (2 in the tutorial). A data frame's
+        column names are recorded, and ``predict`` then matches columns by name.
     y : array-like of shape (n,)
         Labels, 0 or 1.
     hidden : int, default=4
@@ -61,6 +118,13 @@ def train(
         ``model["config"]["seed"]``).
     device : str, default="auto"
         "auto" (CUDA when available), "cpu", "cuda", "cuda:N" or "mps".
+    scale : bool, default=False
+        Standardise each input (mean 0, standard deviation 1, as R's
+        ``scale()``) while training, then fold that into the first layer: the
+        returned weights take raw inputs, and a file saved from them is a plain
+        state_dict. Use it for your own data: large, uncentred inputs saturate
+        tanh and the fit learns nothing. The tutorial's data needs none.
+        Ignored when ``init`` is given (its scaling is used, as its hidden size is).
     progress : bool, default=False
         Show a tqdm progress bar.
     callback : callable or None, default=None
@@ -70,26 +134,48 @@ def train(
         "fast" uses hand-written gradients; "autograd" the tutorial's
         ``loss.backward()`` and ``torch.optim.SGD``. Both compute the same thing.
     init : dict or SimpleClassifier or None, default=None
-        A model to continue training from: its weights are the starting point
-        (its hidden size wins over ``hidden``) and its loss history is kept in
-        front of the new epochs'.
+        A model to continue training from: its weights are the starting point,
+        its hidden size, scaling and column names win over the arguments, and
+        its loss history is kept in front of the new epochs'.
 
     Returns
     -------
     model : dict
         ``state`` (the tutorial's state_dict names, NumPy arrays), ``loss``
         mean training loss per epoch (``init``'s epochs first), ``config``,
-        ``device`` and ``seconds``.
+        ``device``, ``seconds``, and what the fit is worth on its training
+        data: ``train_loss`` and ``train_accuracy`` (the final weights),
+        ``null_loss`` (the intercept-only loss), ``converged`` (False when
+        the loss is not meaningfully below the null loss); and what predict
+        needs: ``scaling`` (None, or the folded ``center`` and ``scale``),
+        ``ranges`` ((p, 2) training minimum and maximum of each input) and
+        ``feature_names`` (a data frame's columns, else None).
 
     Raises
     ------
     ValueError
-        For bad arguments, and when training diverges (the weights overflow
-        float32 to infinity or NaN, as a too large ``lr`` makes them).
+        For bad arguments, and when training diverges: the loss or weights
+        overflow, or the final loss ends above both the starting loss and the
+        intercept-only loss (see :mod:`xortorch._diagnostics`).
+
+    Warns
+    -----
+    FitWarning
+        When the fit learned nothing or predicts one class for every row
+        (naming the likely cause and what to change), when ``y`` holds one
+        class, and when there are fewer rows than parameters.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(2500, seed=1)
+    >>> model = xt.train(X, y, seed=1)
+    >>> model["converged"], round(model["train_accuracy"], 2)
+    (True, 1.0)
     """
     start = None if init is None else as_model(init)
-    X, y = check_Xy(X, y, features=None if start is None else input_count(start))
-    lr = check_number(lr, "lr")
+    data = _training_data(X, y, scale=scale, start=start)
+    lr = check_lr(lr)
     if start is not None:
         hidden = hidden_units(start)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, engine)
@@ -97,8 +183,9 @@ def train(
     dev = resolve_device(device)
     if callback is not None and not callable(callback):
         raise TypeError(f"`callback` must be callable or None, not {type(callback).__name__}.")
-    if not isinstance(progress, (bool, np.bool_)):
-        raise TypeError(f"`progress` must be True or False, not {progress!r}.")
+    progress = check_flag(progress, "progress")
+    n, p = data.X.shape
+    warn_before_training(n, hidden * (p + 2) + 1, data.y)
 
     bar = None
     if progress:
@@ -112,10 +199,13 @@ def train(
         if callback is not None:
             callback(epoch + 1, float(loss[0]))
 
+    start_state = None
+    if start is not None:
+        start_state = start["state"] if data.scaling is None else unfold(start["state"], data.scaling)
     try:
-        params, losses, seconds = fit(
-            X,
-            y,
+        result = fit(
+            data.X,
+            data.y,
             seeds=[seed],
             lrs=[lr],
             hidden=hidden,
@@ -124,23 +214,43 @@ def train(
             device=dev,
             engine=engine,
             on_epoch=None if bar is None and callback is None else on_epoch,
-            init=None if start is None else start["state"],
+            init=start_state,
         )
     finally:
         if bar is not None:
             bar.close()
-    if not converged(params, losses)[0]:
-        raise ValueError(
-            f"Training diverged at `lr` = {lr:g}: the loss or the weights overflowed to infinity or NaN. "
-            "Use a smaller `lr`."
-        )
+    state = unstack(result.params, 0)
+    verdict = _judge(result, {k: v[None] for k, v in state.items()}, data)
+    if verdict.diverged[0]:
+        end = float(verdict.train_loss[0]) if finite(result.params, result.losses)[0] else float("inf")
+        raise ValueError(divergence_message(lr, float(result.start_loss[0]), end, null_loss(data.y)))
+    warn_after_training(verdict, data.y, largest_input=data.largest, scaled=data.scaling is not None)
     loss = (
-        losses[0]
+        result.losses[0]
         if start is None
-        else np.concatenate([np.asarray(start.get("loss", []), np.float64).reshape(-1), losses[0]])
+        else np.concatenate([np.asarray(start.get("loss", []), np.float64).reshape(-1), result.losses[0]])
     )
-    config = dict(hidden=hidden, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed, engine=engine, n=len(y))
-    return {"state": unstack(params, 0), "loss": loss, "config": config, "device": str(dev), "seconds": seconds}
+    config = dict(
+        hidden=hidden,
+        lr=lr,
+        batch_size=batch_size,
+        epochs=epochs,
+        seed=seed,
+        engine=engine,
+        n=n,
+        scale=data.scaling is not None,
+    )
+    return {
+        "state": state if data.scaling is None else fold(state, data.scaling),
+        "loss": loss,
+        "config": config,
+        "device": str(dev),
+        "seconds": result.seconds,
+        "train_loss": float(verdict.train_loss[0]),
+        "train_accuracy": float(verdict.train_accuracy[0]),
+        "converged": bool(verdict.converged[0]),
+        **_record(data),
+    }
 
 
 def sweep(
@@ -153,6 +263,7 @@ def sweep(
     batch_size: int = 128,
     epochs: int = 100,
     device: str = "auto",
+    scale: bool = False,
     callback: Callable[[int, np.ndarray], Any] | None = None,
 ) -> dict[str, Any]:
     """Train one model per (lr, seed) pair, all at once, vectorised over models.
@@ -162,13 +273,13 @@ def sweep(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
+    X : array-like or DataFrame of shape (n, p)
     y : array-like of shape (n,)
     lr : sequence of float
         Learning rates; crossed with ``seeds``.
     seeds : sequence of int
         Seeds; crossed with ``lr``.
-    hidden, batch_size, epochs, device
+    hidden, batch_size, epochs, device, scale
         As for :func:`train`.
     callback : callable or None, default=None
         Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
@@ -177,28 +288,32 @@ def sweep(
     Returns
     -------
     result : dict of columns, one row per model (M = len(lr) * len(seeds))
-        ``lr`` (M,), ``seed`` (M,), ``final_loss`` (M,), ``accuracy`` (M,) on
-        ``(X, y)``, ``loss`` (M, epochs), ``state`` (the weights, each with a
-        leading model dimension), ``seconds``. A model whose ``lr`` made it
-        diverge has an infinite or NaN loss and a NaN accuracy instead of
-        failing the whole sweep.
+        ``lr`` (M,), ``seed`` (M,), ``final_loss`` (M,) the last epoch's loss,
+        ``accuracy`` (M,) on ``(X, y)``, ``diverged`` (M,) and ``converged``
+        (M,) as :func:`train` judges them, ``train_loss`` (M,), ``loss`` (M,
+        epochs), ``state`` (the weights, each with a leading model dimension),
+        ``seconds``, ``device``, and as in :func:`train`'s model ``null_loss``,
+        ``scaling``, ``ranges``, ``feature_names``. A model that diverged
+        (where ``train`` raises) has ``final_loss`` inf and ``accuracy`` NaN
+        instead of failing the whole sweep; its ``loss`` curve keeps what was
+        measured. No warnings: read ``converged``.
     """
-    X, y = check_Xy(X, y)
-    lrs = _check_sequence(lr, "lr", lambda v: check_number(v, "lr"))
+    data = _training_data(X, y, scale=scale, start=None)
+    lrs = _check_sequence(lr, "lr", check_lr)
     seed_list = _check_sequence(seeds, "seeds", resolve_seed_strict)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, "fast")
     dev = resolve_device(device)
     if callback is not None and not callable(callback):
         raise TypeError(f"`callback` must be callable or None, not {type(callback).__name__}.")
     grid = list(itertools.product(lrs, seed_list))
-    if len(grid) * X.shape[0] > MAX_POINTS:
+    if len(grid) * data.X.shape[0] > MAX_POINTS:
         raise ValueError(
-            f"{len(grid)} models x {X.shape[0]:,} points exceeds the limit of {MAX_POINTS:,}; "
+            f"{len(grid)} models x {data.X.shape[0]:,} points exceeds the limit of {MAX_POINTS:,}; "
             "use fewer `lr`/`seeds` or less data."
         )
-    params, losses, seconds = fit(
-        X,
-        y,
+    result = fit(
+        data.X,
+        data.y,
         seeds=[s for _, s in grid],
         lrs=[r for r, _ in grid],
         hidden=hidden,
@@ -207,19 +322,22 @@ def sweep(
         device=dev,
         on_epoch=None if callback is None else lambda epoch, loss: callback(epoch + 1, loss.cpu().numpy()),
     )
-    states = [unstack(params, i) for i in range(len(grid))]
+    states = [unstack(result.params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
-    with np.errstate(invalid="ignore", over="ignore"):
-        acc = np.where(converged(params, losses), accuracy(stacked_probabilities(stacked, X), y), np.nan)
+    verdict = _judge(result, stacked, data)
     return {
         "lr": np.array([r for r, _ in grid], dtype=np.float64),
         "seed": np.array([s for _, s in grid], dtype=np.int64),
-        "final_loss": losses[:, -1].copy(),
-        "accuracy": acc.astype(np.float64),
-        "loss": losses,
-        "state": stacked,
-        "seconds": seconds,
+        "final_loss": np.where(verdict.diverged, np.inf, result.losses[:, -1]),
+        "accuracy": verdict.train_accuracy.astype(np.float64),
+        "diverged": verdict.diverged,
+        "converged": verdict.converged,
+        "train_loss": np.where(verdict.diverged, np.inf, verdict.train_loss),
+        "loss": result.losses,
+        "state": stacked if data.scaling is None else fold(stacked, data.scaling),
+        "seconds": result.seconds,
         "device": str(dev),
+        **_record(data),
     }
 
 

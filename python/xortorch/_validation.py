@@ -29,6 +29,10 @@ MAX_SEED = 2**63 - 1
 #: Largest magnitude a float32 holds; inputs beyond it would silently become inf.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
+#: Smallest normal float32: a learning rate below it rounds to zero (or to a
+#: denormal that vanishes once divided by the batch size), so nothing would train.
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
@@ -59,6 +63,23 @@ def check_number(value: Any, name: str, *, positive: bool = True, allow_zero: bo
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(f"`{name}` must be a {kind} number, not {value:g}.")
     return value
+
+
+def check_lr(value: Any, name: str = "lr") -> float:
+    """A positive learning rate that float32 holds as a normal number."""
+    value = check_number(value, name)
+    if value < FLOAT32_TINY:
+        raise ValueError(
+            f"`{name}` = {value:g} is too small for float32 (below {FLOAT32_TINY:.3g}), which PyTorch computes "
+            "in: it would round to zero and nothing would train."
+        )
+    return value
+
+
+def check_flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False, not {value!r}.")
+    return bool(value)
 
 
 def resolve_seed(seed: Any) -> int:
@@ -128,7 +149,34 @@ def check_y(y: Any, n: int, name: str = "y") -> np.ndarray:
     bad = ~np.isin(arr, (0, 1))
     if bad.any():
         raise ValueError(f"`{name}` must hold only the labels 0 and 1, found {arr[bad][0]!r}.")
-    return np.ascontiguousarray(arr, dtype=np.int64)
+    # Writable too: pandas' copy-on-write Series give read-only arrays, which torch.from_numpy warns on.
+    return np.require(arr, np.int64, ["C", "W"])
+
+
+def column_names(X: Any) -> list[str] | None:
+    """A data frame's column names (pandas or anything with ``columns`` and
+    ``dtypes``), without importing pandas; ``None`` for arrays."""
+    if isinstance(X, np.ndarray) or not (hasattr(X, "columns") and hasattr(X, "dtypes")):
+        return None
+    return [str(c) for c in X.columns]
+
+
+def align_columns(X: Any, names: list[str] | None, name: str = "X") -> Any:
+    """A data frame's columns in the model's order, matched by name as
+    scikit-learn does; arrays (and models without names) pass by position."""
+    have = column_names(X)
+    if names is None or have is None or have == list(names):
+        return X
+    missing = [c for c in names if c not in have]
+    extra = [c for c in have if c not in names]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"lacks the model's column(s) {', '.join(map(repr, missing))}")
+        if extra:
+            parts.append(f"has the unexpected {', '.join(map(repr, extra))}")
+        raise ValueError(f"`{name}` {'; it '.join(parts)}. The model was trained on {', '.join(map(repr, names))}.")
+    return X[[X.columns[have.index(c)] for c in names]]  # by position: columns need not be strings
 
 
 def check_Xy(X: Any, y: Any, *, features: int | None = None) -> tuple[np.ndarray, np.ndarray]:

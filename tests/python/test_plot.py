@@ -61,3 +61,19 @@ def test_figures_do_not_pile_up_or_log_or_lose_their_labels(caplog):
     fig.canvas.draw()
     ylabel = fig.axes[0].yaxis.label.get_window_extent()
     assert ylabel.x0 >= 0  # inside the figure, not cut off
+
+
+def test_boundary_of_own_data_covers_the_data_with_a_probability_key():
+    from realdata import mtcars_am
+
+    X, y = mtcars_am()
+    model = xt.train(X, y, seed=1, epochs=300, scale=True)
+    fig = xt.plot_decision_boundary(model, X, y)
+    ax = fig.axes[0]
+    left, right, bottom, top = ax.get_images()[0].get_extent()
+    assert left < X[:, 0].min() and right > X[:, 0].max() and bottom < X[:, 1].min() and top > X[:, 1].max()
+    assert ax.get_title() == "P(class 1) by the model"
+    assert fig.axes[1].get_ylabel() == "P(class 1)"  # the colour bar
+    image = ax.get_images()[0].get_array()
+    orange = np.array([1.0, 0.5, 0.05])
+    assert (np.abs(image[..., :3] - orange).max(axis=-1) < 0.1).any()  # class 1 shows somewhere

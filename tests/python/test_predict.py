@@ -230,3 +230,53 @@ def test_grid_needs_a_model_with_two_inputs():
     model = xt.train(X, (X[:, 0] > 0).astype(int), epochs=1, seed=0)
     with pytest.raises(ValueError, match="`model` has 3 inputs; a grid over \\(x1, x2\\) needs a model with 2"):
         xt.predict_grid(model)
+
+
+def test_a_dataframe_model_matches_columns_by_name():
+    import pandas as pd  # in the development environment; not a runtime dependency
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"u": rng.normal(size=400), "v": rng.normal(size=400), "w": rng.normal(size=400)})
+    y = ((frame["u"] > 0) ^ (frame["w"] > 1)).astype(int)
+    model = xt.train(frame, y, seed=1, epochs=60, lr=0.5)
+    assert model["feature_names"] == ["u", "v", "w"]
+    shuffled = frame[["w", "u", "v"]]
+    np.testing.assert_array_equal(xt.predict(model, shuffled), xt.predict(model, frame))
+    assert xt.evaluate(model, shuffled, y) == xt.evaluate(model, frame, y)
+    # A plain array is taken by position, as the model's columns.
+    np.testing.assert_array_equal(xt.predict(model, frame.to_numpy()), xt.predict(model, frame))
+    with pytest.raises(ValueError, match=r"`X` lacks the model's column\(s\) 'v'; it has the unexpected 'z'"):
+        xt.predict(model, frame.rename(columns={"v": "z"}))
+    with pytest.raises(ValueError, match=r"`X` lacks the model's column\(s\) 'w'"):
+        xt.predict(model, frame[["u", "v"]])
+
+
+def test_a_model_remembers_its_training_ranges_and_its_grid_covers_them():
+    from realdata import mtcars_am
+
+    X, y = mtcars_am()
+    model = xt.train(X, y, seed=1, epochs=300, scale=True)
+    np.testing.assert_allclose(model["ranges"], [[52, 335], [1.513, 5.424]], rtol=1e-6)  # as float32 holds them
+    grid = xt.predict_grid(model)
+    # The training range widened by 10% each side, 200 cells per axis.
+    assert grid["x1"][0] == pytest.approx(52 - 28.3) and grid["x2"][0] == pytest.approx(1.513 - 0.3911)
+    assert grid["prob"].shape == (200, 200)
+    assert grid["x1"][-1] < 335 + 28.3 <= grid["x1"][-1] + (grid["x1"][1] - grid["x1"][0]) + 1e-9
+    # Both classes show: the boundary crosses the window.
+    assert grid["prob"].min() < 0.1 and grid["prob"].max() > 0.9
+    # A step per axis, and limits of one's own.
+    grid = xt.predict_grid(model, xlim=(50, 350), ylim=(1, 6), step=(3, 0.05))
+    assert grid["prob"].shape == (100, 100)
+    with pytest.raises(ValueError, match=r"`step` must be one number or a pair"):
+        xt.predict_grid(model, step=(1, 2, 3))
+
+
+def test_the_tutorials_grid_stays_the_tutorials_square(model):
+    # XOR data lies within [-0.5, 1.5]^2, so the default window is the tutorial's, at step 0.01.
+    assert model["ranges"].min() > -0.5 and model["ranges"].max() < 1.5
+    grid = xt.predict_grid(model)
+    np.testing.assert_array_equal(grid["x1"], -0.5 + 0.01 * np.arange(200))
+    np.testing.assert_array_equal(grid["x2"], -0.5 + 0.01 * np.arange(200))
+    # A model without ranges (a file's, a bare state) gets the same square.
+    bare = {"state": model["state"]}
+    np.testing.assert_array_equal(xt.predict_grid(bare)["x1"], grid["x1"])

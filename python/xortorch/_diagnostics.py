@@ -1,0 +1,148 @@
+"""Is a fit any good? The rules ``train`` and ``sweep`` judge every model by.
+
+A model is compared with two yardsticks, both measured on the training data:
+
+* the **intercept-only (null) loss**: the BCE of predicting the share of class
+  1 for every row, the loss of a model that learned nothing from the inputs
+  (glm's null deviance / 2n);
+* the **starting loss**: the loss of the initial weights.
+
+**Diverged** (an error in ``train``, an infinite loss and NaN accuracy in
+``sweep``): the loss or the weights are not finite, or the final weights'
+loss is more than ``DIVERGED_ABOVE`` times the larger yardstick. Gradient
+descent with a sensible learning rate does not end above both where it started
+and where a constant prediction would be; overflow alone (the old rule) misses
+learning rates such as 100 or 1e10 that leave finite but useless weights.
+
+**Learned nothing** (a :class:`FitWarning`; ``converged`` is False): the final
+loss is not below ``LEARNED_BELOW`` times the null loss.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+#: A final loss above this multiple of max(starting loss, null loss) is divergence.
+DIVERGED_ABOVE = 1.1
+
+#: A final loss not below this multiple of the null loss learned nothing.
+LEARNED_BELOW = 0.99
+
+#: Inputs larger than this (in absolute value, unscaled) saturate tanh from the
+#: first step: nn.Linear's initial weights are about 1/sqrt(p), and tanh is flat past 3.
+SATURATING_INPUT = 10.0
+
+
+class FitWarning(UserWarning):
+    """A fit that finished but is unlikely to be useful: it learned nothing,
+    predicts one class for every row, or had too little data. Silence it with
+    ``warnings.simplefilter("ignore", xortorch.FitWarning)``."""
+
+
+def bce(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mean BCE-with-logits along the last axis, in float64:
+    ``softplus(z) - y z = softplus((1 - 2y) z)``, stable for any finite z."""
+    z = np.asarray(logits, dtype=np.float64)
+    return np.logaddexp(0.0, (1 - 2 * np.asarray(y, dtype=np.float64)) * z).mean(axis=-1)
+
+
+def null_loss(y: np.ndarray) -> float:
+    """The intercept-only model's BCE: the binary entropy of the share of class 1."""
+    p = float(np.mean(y))
+    if p in (0.0, 1.0):
+        return 0.0
+    return -(p * math.log(p) + (1 - p) * math.log1p(-p))
+
+
+class Assessment(NamedTuple):
+    """Per-model verdicts, each of shape (M,)."""
+
+    train_loss: np.ndarray  # the final weights' loss on the training data
+    train_accuracy: np.ndarray
+    diverged: np.ndarray
+    converged: np.ndarray  # not diverged, and meaningfully below the null loss
+    only_class: np.ndarray  # the class predicted for every training row, or -1 when both are
+
+
+def assess(
+    prob: np.ndarray, logits: np.ndarray, y: np.ndarray, start_loss: np.ndarray, finite: np.ndarray
+) -> Assessment:
+    """Judge M models from their final probabilities and logits (M, n) on the
+    training data, their starting losses (M,) and whether their weights and
+    epoch losses are all finite (M,)."""
+    from ._predict import accuracy
+
+    null = null_loss(y)
+    with np.errstate(invalid="ignore", over="ignore"):
+        loss = bce(logits, y)
+        finite = finite & np.isfinite(loss)
+        diverged = ~finite | (loss > DIVERGED_ABOVE * np.maximum(start_loss, null))
+        converged = ~diverged & (loss < LEARNED_BELOW * null)
+        classes = prob >= 0.5
+        only_class = np.where(classes.all(axis=-1), 1, np.where(classes.any(axis=-1), -1, 0))
+        acc = np.where(diverged, np.nan, accuracy(prob, y))
+    return Assessment(loss, acc, diverged, converged, only_class)
+
+
+def divergence_message(lr: float, start: float, end: float, null: float) -> str:
+    if not math.isfinite(end):
+        return (
+            f"Training diverged at `lr` = {lr:g}: the loss or the weights overflowed to infinity or NaN. "
+            "Use a smaller `lr`."
+        )
+    return (
+        f"Training diverged at `lr` = {lr:g}: the training loss ended at {end:.4g}, above where it started "
+        f"({start:.4g}) and above the intercept-only loss ({null:.4g}). Use a smaller `lr`."
+    )
+
+
+def warn_before_training(n: int, parameters: int, y: np.ndarray) -> None:
+    """Data too thin for a useful fit: one class only, or fewer rows than weights."""
+    classes = np.unique(y)
+    if classes.size == 1:
+        warnings.warn(
+            f"`y` holds only class {int(classes[0])} ({n} rows): the model can only learn to predict that class.",
+            FitWarning,
+            stacklevel=3,
+        )
+    if n < parameters:
+        warnings.warn(
+            f"`X` has {n} rows for {parameters} parameters: the network can fit them exactly and will not "
+            "generalise. Use fewer `hidden` units or more data.",
+            FitWarning,
+            stacklevel=3,
+        )
+
+
+def warn_after_training(verdict: Assessment, y: np.ndarray, *, largest_input: float, scaled: bool) -> None:
+    """Say what is wrong with one model (index 0 of ``verdict``) and what to try."""
+    null = null_loss(y)
+    if null == 0.0:
+        return  # one class only: said before training
+    problems = []
+    if not verdict.converged[0]:
+        problems.append(
+            f"The fit learned nothing: its training loss {verdict.train_loss[0]:.4f} is not below the "
+            f"intercept-only loss {null:.4f} (the loss of predicting the share of class 1 for every row)."
+        )
+    predicted = int(verdict.only_class[0])
+    if predicted >= 0:
+        other = int(np.sum(y != predicted))
+        problems.append(
+            f"It predicts class {predicted} for every training row "
+            f"({other} of {y.size} rows are class {1 - predicted})."
+        )
+    if not problems:
+        return
+    if not scaled and largest_input > SATURATING_INPUT:
+        fix = (
+            f"The inputs are large or far from zero (up to {largest_input:.4g} in absolute value), which "
+            "saturates tanh so that the gradient vanishes: standardise them with `scale`."
+        )
+    else:
+        fix = "Try more `epochs` or another `lr`."
+    warnings.warn(" ".join([*problems, fix]), FitWarning, stacklevel=3)
