@@ -24,13 +24,27 @@ model_from_py <- function(py_model, spec = NULL) {
   config <- py_model$config
   config$hidden <- length(state[["linear1.bias"]])
   config$inputs <- ncol(state[["linear1.weight"]])
+  spec <- spec %||% default_spec(config$inputs)
+  ranges <- py_model$ranges
+  if (!is.null(ranges)) ranges <- matrix(as.vector(ranges), ncol = 2, dimnames = list(spec$predictors, c("min", "max")))
+  scaling <- py_model$scaling
+  if (!is.null(scaling)) {
+    scaling <- lapply(scaling[c("center", "scale")], function(v) stats::setNames(as.vector(v), spec$predictors))
+  }
   structure(list(
     state = state,
     loss = as.vector(py_model$loss),
     config = config,
     device = py_model$device %||% "cpu",
     seconds = py_model$seconds,
-    terms = spec %||% default_spec(config$inputs)
+    terms = spec,
+    # What the fit is worth on its training data (NULL for a model loaded from a file).
+    converged = py_model$converged,
+    null_loss = py_model$null_loss,
+    train_loss = py_model$train_loss,
+    train_accuracy = py_model$train_accuracy,
+    scaling = scaling,
+    ranges = ranges
   ), class = "xor_model")
 }
 
@@ -54,12 +68,18 @@ model_to_py <- function(model) {
     }
     array(as.double(x), dim = dims)
   }
-  list(state = list(
+  out <- list(state = list(
     linear1.weight = as_shape("linear1.weight", c(hidden, inputs)),
     linear1.bias = as_shape("linear1.bias", hidden),
     linear2.weight = as_shape("linear2.weight", c(1L, hidden)),
     linear2.bias = as_shape("linear2.bias", 1L)
   ))
+  # What Python reads beside the weights: the training ranges (predict_grid's window),
+  # the folded scaling and the loss history (train's init).
+  if (!is.null(model$ranges)) out$ranges <- matrix(as.double(model$ranges), ncol = 2)
+  if (!is.null(model$scaling)) out$scaling <- lapply(model$scaling[c("center", "scale")], function(v) array(as.double(v)))
+  if (length(model$loss)) out$loss <- array(as.double(model$loss))
+  out
 }
 
 # make_data()'s (X, y) tuple as an xor_data data frame.

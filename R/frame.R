@@ -133,54 +133,16 @@ complete_rows <- function(args, name) {
   list(X = args$X[keep, , drop = FALSE], y = args$y[keep])
 }
 
-# What training sees: the spec, the complete rows' inputs (standardised when
-# `scale`) and 0/1 labels, and the scaling to fold back into the weights.
-training_data <- function(formula, data, scale) {
+# What training sees: the spec, the complete rows' inputs and their 0/1 labels.
+# Standardising (`scale`) happens in Python, which folds it into the weights.
+training_data <- function(formula, data) {
   spec <- new_spec(formula, data)
   xy <- complete_rows(model_data(spec, data), "data")
-  if (!scale) {
-    note_scales(xy$X)
-    return(list(spec = spec, X = xy$X, y = xy$y, scaling = NULL))
-  }
-  scaling <- scaling_of(xy$X)
-  X <- sweep(sweep(xy$X, 2, scaling$center), 2, scaling$scale, "/")
-  list(spec = spec, X = X, y = xy$y, scaling = scaling)
+  list(spec = spec, X = xy$X, y = xy$y)
 }
 
-# Standardisation, and its folding into the first layer so that the weights
-# take raw inputs: W' = W / sd (per input column), b' = b - W' mean.
-scaling_of <- function(X) {
-  sds <- apply(X, 2, stats::sd)
-  if (nrow(X) < 2 || any(!is.finite(sds) | sds == 0)) {
-    abort("`scale = TRUE` needs predictors that vary; constant: ",
-          paste(colnames(X)[!is.finite(sds) | sds == 0], collapse = ", "), ".")
-  }
-  list(center = colMeans(X), scale = sds)
-}
-
-fold_scaling <- function(state, scaling) {
-  W <- sweep(state[["linear1.weight"]], 2, scaling$scale, "/")
-  state[["linear1.bias"]] <- state[["linear1.bias"]] - as.vector(W %*% scaling$center)
-  state[["linear1.weight"]] <- W
-  state
-}
-
-unfold_scaling <- function(state, scaling) {
-  W <- state[["linear1.weight"]]
-  state[["linear1.bias"]] <- state[["linear1.bias"]] + as.vector(W %*% scaling$center)
-  state[["linear1.weight"]] <- sweep(W, 2, scaling$scale, "*")
-  state
-}
-
-# Say once when unscaled predictors differ wildly in scale.
-note_scales <- function(X) {
-  sds <- apply(X, 2, stats::sd)
-  sds <- sds[is.finite(sds) & sds > 0]
-  if (length(sds) > 1 && max(sds) / min(sds) > 100) {
-    message(sprintf(paste0(
-      "The predictors' scales differ by %.0fx (sd %s for %s, %s for %s); the network trains poorly on ",
-      "such inputs. Consider `scale = TRUE`."
-    ), max(sds) / min(sds), format(max(sds), digits = 3), names(which.max(sds)), format(min(sds), digits = 3),
-    names(which.min(sds))))
-  }
+# The names of classes 0 and 1 in the response's own coding, for messages
+# (NULL when the response is 0/1 numbers).
+class_names <- function(spec) {
+  switch(spec$type, factor = spec$levels, logical = c("FALSE", "TRUE"), NULL)
 }

@@ -19,7 +19,7 @@ legend_above <- function(labels, fill) {
 class_points <- function(data, spec = default_spec(2)) {
   if (length(spec$predictors) != 2) abort("This plot needs a model with two inputs.")
   xy <- model_data(spec, data, "data")
-  labels <- switch(spec$type, factor = spec$levels, logical = c("FALSE", "TRUE"), c("Class 0", "Class 1"))
+  labels <- class_names(spec) %||% c("Class 0", "Class 1")
   list(x = xy$X[, 1], y = xy$X[, 2], class = xy$y, labels = labels)
 }
 
@@ -54,15 +54,19 @@ plot.xor_data <- function(x, ...) {
 #' Plot a trained model
 #'
 #' `type = "boundary"` draws the tutorial's decision-boundary figure: the
-#' predicted probability as an image blended between the two class colours,
-#' with the points of `data` on top (a model with two inputs). `type = "loss"`
-#' draws the training loss per epoch.
+#' predicted probability of class 1 as an image blended between the two class
+#' colours, a colour bar as its key, and the points of `data` on top (a model
+#' with two inputs). The window is [xor_predict_grid()]'s: the tutorial's
+#' square for its XOR data, the training data's range (plus 10%) for a model
+#' of your own, or `xlim` and `ylim`, for which the grid is computed.
+#' `type = "loss"` draws the training loss per epoch.
 #'
 #' @param x An `xor_model`.
 #' @param data Points to draw on the boundary (a data frame with the model's
 #'   columns), or `NULL` for none.
 #' @param type `"boundary"` or `"loss"`.
-#' @param step Grid spacing of the boundary image.
+#' @param xlim,ylim,step The window and grid spacing of the boundary image;
+#'   `NULL` chooses them as [xor_predict_grid()] does.
 #' @param ... Graphical parameters such as `main`, `xlab`, `ylab`, `col`
 #'   (the loss line's colour, or the boundary's palette), `lwd`; they
 #'   override the defaults. Passed to [graphics::image()] or
@@ -74,7 +78,11 @@ plot.xor_data <- function(x, ...) {
 #' m <- xor_train()
 #' plot(m, data = xor_data(200))
 #' plot(m, type = "loss", col = "red", main = "My title")
-plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), step = 0.01, ...) {
+#' cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
+#' fit <- xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1)
+#' plot(fit, data = cars)
+plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), xlim = NULL, ylim = NULL, step = NULL,
+                           ...) {
   type <- match.arg(type)
   dots <- list(...)
   if (type == "loss") {
@@ -86,22 +94,40 @@ plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), step = 
   }
   spec <- model_spec(x)
   pts <- if (!is.null(data)) class_points(data, spec)
-  grid <- xor_predict_grid(x, step = step)
-  old <- graphics::par(pty = "s", mar = c(5.1, 4.1, 5.1, 2.1))
+  grid <- xor_predict_grid(x, xlim = xlim, ylim = ylim, step = step)
+  old <- graphics::par(pty = "s", mar = c(5.1, 4.1, 5.1, 5.1))
   on.exit(graphics::par(old), add = TRUE)
   # (1 - p) * C0 + p * C1, as the tutorial blends: a linear palette over [0, 1].
   axis_label <- function(i) {
     if (identical(spec$predictors, c("x1", "x2"))) as.expression(bquote(x[.(i)])) else spec$predictors[i]
   }
+  positive <- (class_names(spec) %||% c("0", "1"))[2]
   defaults <- list(x = grid$x1, y = grid$x2, z = grid$prob, col = grDevices::colorRampPalette(class_colours)(256),
-                   zlim = c(0, 1), useRaster = TRUE, main = "Dataset samples", xlab = axis_label(1),
-                   ylab = axis_label(2))
-  plot_call(graphics::image, defaults, dots)
+                   zlim = c(0, 1), useRaster = TRUE, main = sprintf("P(%s = %s) by the model", spec$response, positive),
+                   xlab = axis_label(1), ylab = axis_label(2))
+  args <- utils::modifyList(defaults, dots)
+  do.call(graphics::image, args)
+  probability_key(args$col)
   if (!is.null(pts)) {
     do.call(graphics::points, c(list(pts$x, pts$y), points_defaults(pts)))
     legend_above(pts$labels, class_colours)
   }
   invisible(x)
+}
+
+# A colour bar for probabilities 0 to 1 in the right margin, labelled 0, 0.5, 1.
+probability_key <- function(palette) {
+  usr <- graphics::par("usr")
+  width <- diff(usr[1:2])
+  left <- usr[2] + 0.04 * width
+  right <- left + 0.05 * width
+  old <- graphics::par(xpd = NA)
+  on.exit(graphics::par(old), add = TRUE)
+  graphics::rasterImage(as.raster(matrix(rev(palette), ncol = 1)), left, usr[3], right, usr[4])
+  graphics::rect(left, usr[3], right, usr[4], border = "#333333")
+  at <- usr[3] + c(0, 0.5, 1) * diff(usr[3:4])
+  graphics::text(right, at, c("0", "0.5", "1"), pos = 4, cex = 0.8)
+  graphics::text(mean(c(left, right)), usr[4], "P", pos = 3, cex = 0.8)
 }
 
 #' Plot a benchmark

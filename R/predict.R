@@ -90,23 +90,38 @@ xor_evaluate <- function(model, data) {
 #'
 #' @param model An `xor_model` with two inputs.
 #' @param xlim,ylim Ranges of the first and second input (the upper end is
-#'   excluded, as in `torch.arange`).
-#' @param step Grid spacing. The grid may have at most 100,000,000 cells.
+#'   excluded, as in `torch.arange`). `NULL`: the tutorial's `c(-0.5, 1.5)`
+#'   where that holds the model's training data (always for [xor_data()], and
+#'   for a model loaded from a file, which does not know its data), otherwise
+#'   the predictor's training range widened by 10% on each side.
+#' @param step Grid spacing: one number, or two (one per axis). `NULL`: 200
+#'   cells per axis (0.01 on the tutorial's window). The grid may have at most
+#'   100,000,000 cells.
 #' @returns An object of class `xor_grid`: a list with `x1` (length k), `x2`
 #'   (length m) and `prob`, a k x m matrix with `prob[i, j]` the probability at
 #'   `(x1[i], x2[j])`. `as.data.frame()` turns it into one row per cell
 #'   (`x1`, `x2`, `prob`).
+#' @seealso [plot.xor_model()], which draws it.
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
 #' g <- xor_predict_grid(xor_train(), step = 0.05)
 #' image(g$x1, g$x2, g$prob)
 #' head(as.data.frame(g))
-xor_predict_grid <- function(model, xlim = c(-0.5, 1.5), ylim = c(-0.5, 1.5), step = 0.01) {
+#' # Your own data: the grid covers the training data
+#' fit <- xor_train(am ~ hp + wt, data = mtcars, epochs = 200, seed = 1)
+#' range(xor_predict_grid(fit)$x1)
+xor_predict_grid <- function(model, xlim = NULL, ylim = NULL, step = NULL) {
   check_model(model)
-  xlim <- check_range(xlim, "xlim")
-  ylim <- check_range(ylim, "ylim")
-  step <- check_positive(step, "step")
+  if (!is.null(xlim)) xlim <- check_range(xlim, "xlim")
+  if (!is.null(ylim)) ylim <- check_range(ylim, "ylim")
+  if (!is.null(step)) {
+    if (!is.numeric(step) || !length(step) %in% 1:2) {
+      abort("`step` must be one or two positive numbers, or NULL, not ", describe(step), ".")
+    }
+    step <- vapply(step, check_positive, numeric(1), name = "step")
+    step <- if (length(step) == 2) as.list(step) else step
+  }
   inputs <- length(model_spec(model)$predictors)
   if (inputs != 2) abort("`model` has ", inputs, " inputs; a grid over two axes needs a model with 2.")
   grid_from_py(py_call(xt()$predict_grid(model_to_py(model), xlim = xlim, ylim = ylim, step = step)))

@@ -165,28 +165,41 @@ xt <- function() {
   .state$module
 }
 
-# Run a call into Python. A Python exception becomes a one-line R error whose
-# argument names are R's (`rename`, e.g. c(X = "newdata")); Python warnings
-# become R warnings instead of text printed around R's warning system.
-py_call <- function(expr, rename = NULL) {
+# Run a call into Python. A Python exception becomes a one-line R error, and a
+# Python warning an R warning (class `xortorch_fit_warning` for a FitWarning),
+# both speaking R: argument names as R's (`rename`, e.g. c(X = "newdata")) and
+# classes 0 and 1 in the response's coding (`classes`, e.g. its two levels).
+py_call <- function(expr, rename = NULL, classes = NULL) {
   xt()  # choose and check the Python before anything else starts one
   warnings <- reticulate::import("warnings", convert = FALSE)
   catcher <- warnings$catch_warnings(record = TRUE)
   caught <- catcher$`__enter__`()
   warnings$simplefilter("always")
   on.exit(catcher$`__exit__`(NULL, NULL, NULL), add = TRUE)
+  in_r <- function(msg) {
+    for (name in names(rename)) msg <- gsub(paste0("`", name, "`"), paste0("`", rename[[name]], "`"), msg, fixed = TRUE)
+    if (!is.null(classes)) {
+      for (k in 0:1) msg <- gsub(paste0("\\bclass ", k, "\\b"), paste("class", classes[k + 1L]), msg)
+    }
+    msg
+  }
   result <- tryCatch(expr, error = function(e) {
     msg <- sub("\\s+$", "", conditionMessage(e))
     msg <- sub("\nDetailed traceback:.*$", "", msg)
     type <- regmatches(msg, regexpr("^[A-Za-z_.]+(Error|Exception|Interrupt)(?=: )", msg, perl = TRUE))
     if (length(type)) msg <- sub("^[A-Za-z_.]+: ", "", msg)
-    for (name in names(rename)) msg <- gsub(paste0("`", name, "`"), paste0("`", rename[[name]], "`"), msg, fixed = TRUE)
     stop(structure(
       class = c("xortorch_python_error", "error", "condition"),
-      list(message = msg, call = NULL, python_type = if (length(type)) type else NA_character_)
+      list(message = in_r(msg), call = NULL, python_type = if (length(type)) type else NA_character_)
     ))
   })
-  for (w in reticulate::py_to_r(caught)) warning(reticulate::py_str(w$message), call. = FALSE)
+  for (w in reticulate::py_to_r(caught)) {
+    fit <- identical(w$category$`__name__`, "FitWarning")  # reticulate has made the name an R string
+    warning(structure(
+      class = c(if (fit) "xortorch_fit_warning", "warning", "condition"),
+      list(message = in_r(reticulate::py_str(w$message)), call = NULL)
+    ))
+  }
   result
 }
 

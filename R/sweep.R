@@ -8,11 +8,13 @@
 #' @param lr Learning rates.
 #' @param seeds Whole numbers from 0 to 2,147,483,647.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
-#'   `seed`, `final_loss`, `accuracy` (on `data`), `loss`, a matrix column
-#'   (models x epochs), and `model`, a list column of the trained `xor_model`s
-#'   (see [xor_sweep_model()]). A learning rate that makes a model diverge
-#'   gives it an infinite or `NaN` loss and an `NA` accuracy. It prints as a
-#'   compact table.
+#'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and `converged`
+#'   (judged as [xor_train()] judges a fit), `loss`, a matrix column (models x
+#'   epochs), and `model`, a list column of the trained `xor_model`s (see
+#'   [xor_sweep_model()]). A model that diverged (where [xor_train()] stops
+#'   with an error) has an infinite `final_loss` and an `NA` accuracy; its
+#'   `loss` curve keeps what was measured. A sweep gives no warnings: read
+#'   `converged`. It prints as a compact table.
 #' @export
 #' @examplesIf xortorch_available()
 #' s <- xor_sweep(xor_data(1000, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1:2, epochs = 30)
@@ -20,9 +22,10 @@
 #' plot(s)
 #' best <- xor_sweep_model(s, which.max(s$accuracy))
 xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3,
-                      hidden = 4, batch_size = 128, epochs = 100, device = "auto", scale = FALSE,
-                      progress = interactive()) {
+                      hidden = 4, batch_size = 128, epochs = 100, device = "auto",
+                      scale = !inherits(data, "xor_data"), progress = interactive()) {
   args <- formula_and_data(formula, data, missing(data))
+  data <- args$data  # what `scale`'s default looks at
   if (!is.numeric(lr) || length(lr) == 0) {
     abort("`lr` must be a numeric vector of positive numbers, not ", describe(lr), ".")
   }
@@ -38,40 +41,37 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
 
-  td <- training_data(args$formula, args$data, scale)
+  td <- training_data(args$formula, data)
   spec <- td$spec
-  scaling <- td$scaling
-  X <- td$X
   res <- with_progress(progress, epochs, function(callback) {
-    py_args <- data_to_py(X, td$y)
+    py_args <- data_to_py(td$X, td$y)
     py_call(xt()$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
-      batch_size = batch_size, epochs = epochs, device = device, callback = callback
-    ), rename = c(X = "data", y = paste0("data$", spec$response)))
+      batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback
+    ), rename = c(X = "data", y = paste0("data$", spec$response)), classes = class_names(spec))
   })
-  sweep_from_py(res, spec, scaling, list(hidden = hidden, batch_size = batch_size, epochs = epochs,
-                                                     n = nrow(X), scale = scale))
+  sweep_from_py(res, spec, list(hidden = hidden, batch_size = batch_size, epochs = epochs, n = nrow(td$X),
+                                scale = scale))
 }
 
 # sweep()'s columns as a data frame: the loss curves as a matrix column, the
 # models as a list column of xor_models.
-sweep_from_py <- function(res, spec, scaling, config) {
+sweep_from_py <- function(res, spec, config) {
   out <- data.frame(lr = as.vector(res$lr), seed = as.vector(res$seed),
-                    final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy))
+                    final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy),
+                    diverged = as.vector(res$diverged), converged = as.vector(res$converged))
   out$accuracy[is.nan(out$accuracy)] <- NA
   out$loss <- matrix(res$loss, nrow = nrow(out))
   state <- res$state
+  train_loss <- as.vector(res$train_loss)
   out$model <- lapply(seq_len(nrow(out)), function(i) {
     one <- lapply(state[param_names], slice_first, i = i)
-    model <- model_from_py(list(
+    model_from_py(list(
       state = one, loss = out$loss[i, ], device = res$device %||% "cpu", seconds = res$seconds,
-      config = c(list(lr = out$lr[i], seed = out$seed[i]), config)
+      config = c(list(lr = out$lr[i], seed = out$seed[i]), config), converged = out$converged[i],
+      null_loss = res$null_loss, train_loss = train_loss[i], train_accuracy = out$accuracy[i],
+      scaling = res$scaling, ranges = res$ranges
     ), spec)
-    if (!is.null(scaling)) {
-      model$state <- fold_scaling(model$state, scaling)
-      model$scaling <- scaling
-    }
-    model
   })
   attr(out, "seconds") <- res$seconds
   class(out) <- c("xor_sweep", "data.frame")
@@ -109,6 +109,7 @@ print.xor_sweep <- function(x, n = 20, ...) {
               nrow(x), length(unique(x$lr)), length(unique(x$seed)), ncol(x$loss), attr(x, "seconds") %||% NA))
   table <- data.frame(lr = x$lr, seed = x$seed, final_loss = round(x$final_loss, 4),
                       accuracy = round(x$accuracy, 4))
+  table$converged <- x$converged  # NULL for a sweep made before it existed
   print(utils::head(table, n), row.names = FALSE)
   if (nrow(x) > n) cat(sprintf("... and %d more rows: print(x, n = %d) shows all\n", nrow(x) - n, nrow(x)))
   invisible(x)

@@ -22,14 +22,16 @@
 #'   reproducible.
 #' @param device `"auto"` (CUDA when available), `"cpu"`, `"cuda"`,
 #'   `"cuda:N"` or `"mps"`.
-#' @param scale `TRUE` standardises each predictor with the training data's
-#'   mean and standard deviation while training, then folds that into the first
-#'   layer, so the model (its weights, [coef()], [xor_save()]'s file) takes raw
-#'   inputs. `FALSE` (the tutorial's way) trains on the raw inputs and says so
-#'   when their scales differ by more than 100 times.
+#' @param scale Standardise each predictor (mean 0, standard deviation 1, as
+#'   [base::scale()]) while training, then fold that into the first layer, so
+#'   the model (its weights, [coef()], [xor_save()]'s file) takes raw inputs.
+#'   The default does so for any data but the tutorial's [xor_data()], which
+#'   trains on raw inputs as the tutorial does. Without it, large or uncentred
+#'   predictors (horsepower in the hundreds, say) saturate tanh and the fit
+#'   learns nothing. Ignored with `init`, whose scaling is used.
 #' @param init An `xor_model` to continue training from: its weights are the
-#'   starting point (its hidden size is used), its formula is reused when
-#'   `formula` is not given, and its loss history continues.
+#'   starting point (its hidden size and scaling are used), its formula is
+#'   reused when `formula` is not given, and its loss history continues.
 #' @param progress Show a progress bar on the standard error stream (advanced
 #'   once per epoch). The default shows it in interactive sessions only, so
 #'   knitr and Rscript output stays clean.
@@ -37,12 +39,24 @@
 #'   weights as R matrices and vectors under the tutorial's names
 #'   `linear1.weight` (hidden x p), `linear1.bias`, `linear2.weight` (1 x
 #'   hidden), `linear2.bias`), `loss` (mean training loss per epoch), `config`,
-#'   `device`, `seconds` and `terms` (the formula, predictors and the
-#'   response's coding). It holds no Python object, so it survives [saveRDS()]
-#'   and works in a new R session.
+#'   `device`, `seconds`, `terms` (the formula, predictors and the response's
+#'   coding), and, as [stats::glm()] and `nnet` record theirs, what the fit is
+#'   worth on its training data: `converged`, `null_loss` (the intercept-only
+#'   model's loss, glm's null deviance / 2n), `train_loss`, `train_accuracy`;
+#'   also `scaling` (`NULL`, or the folded `center` and `scale`) and `ranges`
+#'   (each predictor's training minimum and maximum). It holds no Python
+#'   object, so it survives [saveRDS()] and works in a new R session.
+#' @section Honest fits: Training that diverges is an error naming `lr`: the
+#'   loss or the weights overflow, or the final loss ends more than 1.1 times
+#'   above both the starting loss and the intercept-only loss. A fit that
+#'   learned nothing (final loss not below 0.99 times the intercept-only loss)
+#'   or predicts one class for every training row gives a warning of class
+#'   `xortorch_fit_warning` naming the likely cause and the fix, and has
+#'   `converged = FALSE`; so does a response with one class, or fewer rows than
+#'   the network has weights.
 #' @section Limits: at most 50,000,000 rows; values beyond float32's range
-#'   (about 3.4e38) are refused, and so is a learning rate that makes training
-#'   diverge.
+#'   (about 3.4e38) are refused, and so is a learning rate below float32's
+#'   smallest normal number (about 1.2e-38), which would round to zero.
 #' @seealso [predict.xor_model()], [xor_evaluate()], [plot.xor_model()],
 #'   [coef.xor_model()], [xor_save()], [xor_sweep()].
 #' @export
@@ -54,14 +68,18 @@
 #' # Continue training where it left off
 #' m <- xor_train(xor_data(2500), epochs = 20, init = m)
 #'
-#' # Your own data: a formula and numeric predictors
+#' # Your own data: a formula and numeric predictors, standardised by default
 #' cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
-#' fit <- xor_train(am ~ hp + wt, data = cars, scale = TRUE, epochs = 300, seed = 1)
+#' fit <- xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1)
+#' fit
 #' table(predict(fit, cars, type = "class"), cars$am)
+#' # Raw horsepower saturates tanh: a warning says the fit learned nothing
+#' try(xor_train(am ~ hp + wt, data = cars, scale = FALSE, epochs = 300, seed = 1))
 xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
-                      epochs = 100, seed = NULL, device = "auto", scale = FALSE, init = NULL,
+                      epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
                       progress = interactive()) {
   args <- formula_and_data(formula, data, missing(data))
+  data <- args$data  # what `scale`'s default looks at: xor_train(d) passes d first
   if (!is.null(init) && (missing(formula) || is.data.frame(formula))) {
     args$formula <- model_spec(check_model(init, "init"))$formula
   }
@@ -75,33 +93,23 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   progress <- check_flag(progress, "progress")
   if (!is.null(init)) check_model(init, "init")
 
-  td <- training_data(args$formula, args$data, scale)
+  td <- training_data(args$formula, data)
   spec <- td$spec
-  scaling <- td$scaling
-  X <- td$X
   start <- NULL
   if (!is.null(init)) {
-    if (length(model_spec(init)$predictors) != ncol(X)) {
-      abort("`init` has ", length(model_spec(init)$predictors), " inputs but the formula gives ", ncol(X), ".")
+    if (length(model_spec(init)$predictors) != ncol(td$X)) {
+      abort("`init` has ", length(model_spec(init)$predictors), " inputs but the formula gives ", ncol(td$X), ".")
     }
     start <- model_to_py(init)
-    if (scale) start$state <- model_to_py(list(state = unfold_scaling(init$state, scaling), terms = spec))$state
-    start$loss <- as.numeric(init$loss)
   }
   py_model <- with_progress(progress, epochs, function(callback) {
-    py_args <- data_to_py(X, td$y)
+    py_args <- data_to_py(td$X, td$y)
     py_call(xt()$train(
       py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
-      seed = seed, device = device, callback = callback, init = start
-    ), rename = c(X = "data", y = paste0("data$", spec$response)))
+      seed = seed, device = device, scale = scale, callback = callback, init = start
+    ), rename = c(X = "data", y = paste0("data$", spec$response)), classes = class_names(spec))
   })
-  model <- model_from_py(py_model, spec)
-  if (scale) {
-    model$state <- fold_scaling(model$state, scaling)
-    model$scaling <- scaling
-  }
-  model$config$scale <- scale
-  model
+  model_from_py(py_model, spec)
 }
 
 # Run `fit(callback)` with R's own progress bar driven by the per-epoch callback
@@ -136,7 +144,23 @@ print.xor_model <- function(x, ...) {
   } else {
     cat("Loaded from a file (no training history)\n")
   }
+  print_fit_quality(x)
   invisible(x)
+}
+
+# Training loss against the intercept-only loss, and a verdict when it is bad.
+print_fit_quality <- function(x) {
+  if (is.null(x$converged)) return(invisible())
+  cat(sprintf("Training loss %.4f (intercept-only %.4f), training accuracy %.4f\n",
+              x$train_loss, x$null_loss, x$train_accuracy))
+  if (!isTRUE(x$converged)) {
+    cat("Warning: the fit did not converge: ", if (is.finite(x$train_loss)) {
+      "it learned nothing (its loss is not below the intercept-only loss).\n"
+    } else {
+      "it diverged (use a smaller `lr`).\n"
+    }, sep = "")
+  }
+  invisible()
 }
 
 #' @export
@@ -149,7 +173,8 @@ summary.xor_model <- function(object, ...) {
     device = object$device,
     seconds = object$seconds,
     epochs = length(object$loss),
-    loss = if (length(object$loss)) object$loss[c(1, length(object$loss))] else numeric()
+    loss = if (length(object$loss)) object$loss[c(1, length(object$loss))] else numeric(),
+    fit = object[c("converged", "null_loss", "train_loss", "train_accuracy")]
   ), class = "summary.xor_model")
 }
 
@@ -161,6 +186,10 @@ print.summary.xor_model <- function(x, ...) {
     cat(sprintf("Training: lr %g, batch size %d, %d epochs, seed %s, %s points\n",
                 cfg$lr, cfg$batch_size, cfg$epochs, format(cfg$seed), format(cfg$n)))
     cat(sprintf("Loss: %.4f (epoch 1) -> %.4f (epoch %d)\n", x$loss[1], x$loss[2], x$epochs))
+    if (!is.null(x$fit$converged)) {
+      cat(sprintf("Null (intercept-only) loss: %.4f; training loss %.4f, accuracy %.4f; converged: %s\n",
+                  x$fit$null_loss, x$fit$train_loss, x$fit$train_accuracy, if (x$fit$converged) "yes" else "no"))
+    }
     cat(sprintf("Device: %s, %.3f s\n", x$device, x$seconds))
   } else {
     cat("Loaded from a file (no training history)\n")

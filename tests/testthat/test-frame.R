@@ -1,4 +1,4 @@
-# The formula interface: response codings, numeric predictors, NA rows, scaling.
+# The formula interface: response codings, numeric predictors, NA rows. (Scaling is Python's: test_scaling.py.)
 
 test_that("a formula picks the response and numeric predictors, `.` included", {
   d <- data.frame(u = c(1, 2, 3), v = c(0.5, 0.1, 0.2), status = c(0, 1, 1), note = c("a", "b", "c"))
@@ -35,26 +35,6 @@ test_that("responses may be 0/1, logical or a two-level factor, and classes come
                "`data$label` must hold only 0 and 1, found 3.", fixed = TRUE)
   expect_error(xortorch:::new_spec(y ~ u, data.frame(u = 1:3, y = factor(c("a", "b", "c")))), "two levels")
   expect_error(xortorch:::new_spec(y ~ u, data.frame(u = 1:2, y = c("a", "b"))), "must be 0/1 numbers, TRUE/FALSE")
-})
-
-test_that("scaling folds into the first layer exactly", {
-  set.seed(1)
-  X <- cbind(u = rnorm(20, 50, 10), v = rnorm(20, -3, 2))
-  scaling <- xortorch:::scaling_of(X)
-  state <- list(linear1.weight = matrix(rnorm(8), 4), linear1.bias = rnorm(4))
-  Z <- sweep(sweep(X, 2, scaling$center), 2, scaling$scale, "/")
-  folded <- xortorch:::fold_scaling(state, scaling)
-  raw <- X %*% t(folded$linear1.weight) + rep(folded$linear1.bias, each = 20)
-  scaled <- Z %*% t(state$linear1.weight) + rep(state$linear1.bias, each = 20)
-  expect_equal(raw, scaled, tolerance = 1e-10)
-  expect_equal(xortorch:::unfold_scaling(folded, scaling), state, tolerance = 1e-10)
-  expect_error(xortorch:::scaling_of(cbind(u = 1:3, k = c(2, 2, 2))), "constant: k")
-})
-
-test_that("wildly different scales are pointed out once", {
-  X <- cbind(u = c(1, 2, 3) * 1000, v = c(0.1, 0.2, 0.4))
-  expect_message(xortorch:::note_scales(X), "differ by .* Consider `scale = TRUE`")
-  expect_silent(xortorch:::note_scales(cbind(u = 1:3, v = c(2, 5, 1))))
 })
 
 test_that("subsetting xor_data away from its columns drops the class, so plot() is the default one", {

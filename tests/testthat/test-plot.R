@@ -81,3 +81,32 @@ test_that("boundaries and grids need a model with two inputs, and say so", {
   two <- xor_train(y ~ a + b, d, epochs = 2, seed = 1, progress = FALSE)
   expect_gt(ink(function() plot(two, data = d, main = "a and b"))$size, 3000)
 })
+
+test_that("own-data boundaries cover the data, and the grid follows the window drawn", {
+  skip_if_no_python()
+  cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
+  fit <- xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1, progress = FALSE)
+  expect_equal(unname(fit$ranges), cbind(range(cars$hp), range(cars$wt)) |> t(), tolerance = 1e-6)
+  g <- xor_predict_grid(fit)
+  expect_lt(min(g$x1), min(cars$hp))
+  expect_gt(max(g$x1), max(cars$hp))
+  expect_lt(min(g$x2), min(cars$wt))
+  expect_gt(max(g$x2), max(cars$wt))
+  expect_true(min(g$prob) < 0.1 && max(g$prob) > 0.9)  # the boundary crosses the window
+  # A step per axis over the window (hp 52-335 and wt 1.513-5.424, each widened by 10% a side).
+  expect_identical(dim(xor_predict_grid(fit, step = c(10, 0.1))$prob), c(34L, 47L))
+  expect_error(xor_predict_grid(fit, step = c(1, 2, 3)), "`step` must be one or two positive numbers")
+  seen <- new.env()
+  graphics_trace("image.default", bquote(assign("image", list(x = range(x), main = list(...)$main), envir = .(seen))))
+  on.exit(graphics_untrace("image.default"), add = TRUE)
+  ink(function() plot(fit, data = cars))
+  expect_identical(seen$image$main, "P(am = manual) by the model")
+  expect_lt(seen$image$x[1], min(cars$hp))
+  ink(function() plot(fit, data = cars, xlim = c(0, 500)))
+  expect_equal(seen$image$x, c(0, 500 - 2.5))  # 200 cells over the window asked for
+  # The tutorial's model keeps the tutorial's square.
+  m <- xor_train(train_data(), seed = 1, progress = FALSE)
+  expect_equal(range(xor_predict_grid(m)$x1), c(-0.5, 1.49))
+  ink(function() plot(m))
+  expect_identical(seen$image$main, "P(label = 1) by the model")
+})

@@ -50,7 +50,7 @@ test_that("progress = TRUE draws an R progress bar on stderr, once per epoch; FA
   expect_match(text, "100%")
   expect_match(text, "=====")
   expect_length(m$loss, 5)
-  expect_silent(xor_train(train_data(), epochs = 2, seed = 1, progress = FALSE))
+  expect_silent(xor_train(train_data(), seed = 1, progress = FALSE))  # a fit that learns: no warning
 })
 
 test_that("print and summary describe the model", {
@@ -119,7 +119,8 @@ test_that("one-row data, logical labels and rows with NA train and evaluate", {
   expect_identical(nrow(s), 1L)
   d <- train_data()
   logical <- transform(d, label = label == 1)
-  expect_identical(xor_train(logical, epochs = 3, seed = 2, progress = FALSE)$state,
+  # A plain data frame is standardised by default; the tutorial's xor_data is not.
+  expect_identical(xor_train(logical, epochs = 3, seed = 2, scale = FALSE, progress = FALSE)$state,
                    xor_train(d, epochs = 3, seed = 2, progress = FALSE)$state)
   with_na <- rbind(d, data.frame(x1 = NA, x2 = 1, label = 1L))
   expect_identical(xor_train(with_na, epochs = 3, seed = 2, progress = FALSE)$state,
@@ -158,8 +159,6 @@ test_that("your own data: a formula, a factor response and scale = TRUE (issue 1
   }
   train <- make(2000, 1)
   test <- make(1000, 2)
-  expect_message(xor_train(y ~ ., transform(train, a = a * 10), epochs = 1, seed = 1, progress = FALSE),
-                 "differ by [0-9]+x .* Consider `scale = TRUE`")
   m <- xor_train(y ~ ., data = train, scale = TRUE, seed = 1, progress = FALSE)
   expect_identical(m$terms$predictors, c("a", "b", "c"))
   expect_gte(xor_evaluate(m, test), 0.95)
@@ -178,4 +177,102 @@ test_that("your own data: a formula, a factor response and scale = TRUE (issue 1
   expect_error(xor_train(y ~ a + g, transform(train, g = factor(a > 50)), progress = FALSE),
                "`data$g` must be numeric, not a factor", fixed = TRUE)
   expect_error(xor_evaluate(m, test[c("a", "b")]), "`data` lacks the column(s) y, c.", fixed = TRUE)
+})
+
+# Honest fits on real data (issue 16): useful by default, never a silent useless, diverged or NaN answer.
+
+cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
+
+glm_accuracy <- function(formula, data) {
+  g <- suppressWarnings(stats::glm(formula, stats::binomial, data))
+  mean((stats::fitted(g) > 0.5) == (as.integer(g$y) == 1))
+}
+
+test_that("own data is standardised by default and fits about as well as glm()", {
+  skip_if_no_python()
+  expect_no_warning(fit <- xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1, progress = FALSE))
+  expect_true(fit$config$scale)
+  expect_true(fit$converged)
+  expect_equal(fit$null_loss, 0.6754646, tolerance = 1e-6)  # glm's null deviance / 2n
+  expect_gte(mean(predict(fit, cars, type = "class") == cars$am), glm_accuracy(am ~ hp + wt, cars) - 0.07)
+  expect_equal(fit$train_accuracy, mean(predict(fit, cars, type = "class") == cars$am), tolerance = 1e-12)
+  # infert and iris: within a few points of glm's accuracy, no warning.
+  expect_no_warning(inf <- xor_train(case ~ age + parity + induced + spontaneous, infert, epochs = 200, seed = 1,
+                                     progress = FALSE))
+  expect_gte(inf$train_accuracy, glm_accuracy(case ~ age + parity + induced + spontaneous, infert) - 0.05)
+  flowers <- transform(iris, virginica = Species == "virginica")
+  expect_no_warning(fl <- xor_train(virginica ~ Sepal.Length + Sepal.Width, flowers, epochs = 200, seed = 1,
+                                    progress = FALSE))
+  expect_gte(fl$train_accuracy, glm_accuracy(virginica ~ Sepal.Length + Sepal.Width, flowers) - 0.05)
+})
+
+test_that("the tutorial's data keeps the tutorial's unscaled fit, bit for bit", {
+  skip_if_no_python()
+  d <- train_data()
+  m <- xor_train(d, seed = 1, progress = FALSE)
+  expect_false(m$config$scale)
+  expect_identical(m$state, xor_train(d, seed = 1, scale = FALSE, progress = FALSE)$state)
+  expect_identical(m$state, xor_train(label ~ x1 + x2, d, seed = 1, progress = FALSE)$state)
+  # The same points as a plain data frame, given first or as `data`, are the user's own: standardised.
+  plain <- as.data.frame(unclass(d))
+  expect_true(xor_train(plain, seed = 1, progress = FALSE)$config$scale)
+  expect_true(xor_train(data = plain, seed = 1, progress = FALSE)$config$scale)
+  py <- xortorch:::xt()$train(cbind(d$x1, d$x2), d$label, seed = 1L)
+  expect_identical(m$state[["linear1.weight"]], matrix(as.vector(py$state[["linear1.weight"]]), 4))
+  expect_true(m$converged)
+})
+
+test_that("a fit that learned nothing warns, names the cause and the fix, and records it", {
+  skip_if_no_python()
+  expect_warning(
+    raw <- xor_train(am ~ hp + wt, data = cars, scale = FALSE, epochs = 300, seed = 1, progress = FALSE),
+    "learned nothing.*intercept-only.*class automatic for every training row.*saturates tanh.*`scale`",
+    class = "xortorch_fit_warning"
+  )
+  expect_false(raw$converged)
+  expect_output(print(raw), "did not converge: it learned nothing")
+  expect_output(print(summary(raw)), "Null \\(intercept-only\\) loss: 0.6755")
+  # A real warning(): suppressMessages() does not hide it.
+  expect_warning(suppressMessages(xor_train(am ~ hp + wt, cars, scale = FALSE, epochs = 5, seed = 1,
+                                            progress = FALSE)), "learned nothing")
+  expect_warning(xor_train(am ~ hp + wt, cars[cars$am == "manual", ], epochs = 5, seed = 1, progress = FALSE),
+                 "`data\\$am` holds only class manual \\(13 rows\\)")
+  expect_warning(xor_train(am ~ hp + wt, cars[1:10, ], epochs = 5, seed = 1, progress = FALSE),
+                 "`data` has 10 rows for 17 parameters")
+})
+
+test_that("divergence is an error that names lr, and the session trains normally after it", {
+  skip_if_no_python()
+  d <- train_data()
+  for (lr in c(100, 1e10, 1e30)) {
+    expect_error(xor_train(d, lr = lr, seed = 1, progress = FALSE),
+                 paste0("Training diverged at `lr` = ", gsub("+", "\\+", format(lr), fixed = TRUE),
+                        ".*Use a smaller `lr`"))
+  }
+  expect_error(xor_train(d, lr = 1e-50, progress = FALSE), "`lr` = 1e-50 is too small for float32")
+  expect_true(xor_train(d, seed = 1, progress = FALSE)$converged)
+  s <- xor_sweep(d, lr = c(0.1, 100, 1e10), seeds = 1, progress = FALSE)
+  expect_identical(s$diverged, c(FALSE, TRUE, TRUE))
+  expect_identical(s$converged, c(TRUE, FALSE, FALSE))
+  expect_identical(s$final_loss[2:3], c(Inf, Inf))
+  expect_identical(s$accuracy[2:3], c(NA_real_, NA_real_))
+})
+
+test_that("init continues with the scaling the initial model was trained with", {
+  skip_if_no_python()
+  fit <- xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1, progress = FALSE)
+  more <- xor_train(am ~ hp + wt, data = cars, epochs = 50, seed = 2, init = fit, scale = FALSE, progress = FALSE)
+  expect_identical(more$scaling, fit$scaling)
+  expect_lt(more$loss[301], fit$loss[300] + 0.05)  # no jump to the null loss
+  expect_true(more$converged)
+})
+
+test_that("NaN never becomes a class", {
+  skip_if_no_python()
+  m <- xor_train(train_data(), seed = 1, progress = FALSE)
+  big <- data.frame(x1 = c(3e38, 0), x2 = c(3e38, 1))
+  for (type in c("response", "link", "class")) {
+    expect_error(predict(m, big, type = type), "`newdata` has 1 row \\(of 2\\) where the network overflows float32")
+  }
+  expect_error(xor_evaluate(m, transform(big, label = 0:1)), "overflows float32")
 })
