@@ -77,7 +77,9 @@ model_to_py <- function(model) {
   # What Python reads beside the weights: the training ranges (predict_grid's window),
   # the folded scaling and the loss history (train's init).
   if (!is.null(model$ranges)) out$ranges <- matrix(as.double(model$ranges), ncol = 2)
-  if (!is.null(model$scaling)) out$scaling <- lapply(model$scaling[c("center", "scale")], function(v) array(as.double(v)))
+  if (!is.null(model$scaling)) {
+    out$scaling <- lapply(model$scaling[c("center", "scale")], function(v) array(as.double(v)))
+  }
   if (length(model$loss)) out$loss <- array(as.double(model$loss))
   out
 }

@@ -19,7 +19,7 @@
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
-#' m <- xor_train(epochs = 20)
+#' m <- xor_train()
 #' path <- tempfile(fileext = ".pt")
 #' xor_save(m, path)
 #' xor_load(path)

@@ -123,7 +123,7 @@ probability_key <- function(palette) {
   right <- left + 0.05 * width
   old <- graphics::par(xpd = NA)
   on.exit(graphics::par(old), add = TRUE)
-  graphics::rasterImage(as.raster(matrix(rev(palette), ncol = 1)), left, usr[3], right, usr[4])
+  graphics::rasterImage(grDevices::as.raster(matrix(rev(palette), ncol = 1)), left, usr[3], right, usr[4])
   graphics::rect(left, usr[3], right, usr[4], border = "#333333")
   at <- usr[3] + c(0, 0.5, 1) * diff(usr[3:4])
   graphics::text(right, at, c("0", "0.5", "1"), pos = 4, cex = 0.8)

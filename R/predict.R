@@ -19,7 +19,7 @@
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
-#' m <- xor_train(epochs = 20)
+#' m <- xor_train()
 #' new <- data.frame(x1 = c(0, 1, NA), x2 = c(1, 1, 0))
 #' predict(m, new)
 #' predict(m, new, type = "link")

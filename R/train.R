@@ -62,11 +62,11 @@
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
-#' m <- xor_train(epochs = 20)
+#' m <- xor_train()
 #' m
 #' plot(m, type = "loss")
 #' # Continue training where it left off
-#' m <- xor_train(xor_data(2500), epochs = 20, init = m)
+#' m <- xor_train(xor_data(2500), epochs = 50, init = m)
 #'
 #' # Your own data: a formula and numeric predictors, standardised by default
 #' cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
@@ -74,7 +74,8 @@
 #' fit
 #' table(predict(fit, cars, type = "class"), cars$am)
 #' # Raw horsepower saturates tanh: a warning says the fit learned nothing
-#' try(xor_train(am ~ hp + wt, data = cars, scale = FALSE, epochs = 300, seed = 1))
+#' raw <- xor_train(am ~ hp + wt, data = cars, scale = FALSE, epochs = 300, seed = 1)
+#' raw$converged
 xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
                       epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
                       progress = interactive()) {
@@ -214,7 +215,7 @@ print.summary.xor_model <- function(x, ...) {
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
-#' m <- xor_train(epochs = 20)
+#' m <- xor_train()
 #' coef(m)
 #' tail(as.data.frame(m))
 coef.xor_model <- function(object, ...) {
