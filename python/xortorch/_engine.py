@@ -46,6 +46,22 @@ from ._threads import threads_for
 
 ENGINES = ("fast", "autograd")
 
+#: Working memory one training step may take. A step's buffers hold six float32
+#: values per model x hidden unit x batch row (see :class:`Workspace`); past this
+#: bound ``train``/``sweep`` refuse up front instead of swapping or being killed.
+MAX_STEP_BYTES = 2 << 30
+
+
+def check_step_memory(models: int, hidden: int, batch: int) -> None:
+    need = 6 * 4 * models * hidden * batch
+    if need > MAX_STEP_BYTES:
+        across = f" x {models:,} models" if models > 1 else ""
+        raise ValueError(
+            f"`batch_size` {batch:,} x `hidden` {hidden:,}{across} needs about {need / 2**30:.1f} GiB per step; "
+            f"the limit is {MAX_STEP_BYTES >> 30} GiB. Use a smaller `batch_size` or `hidden`."
+        )
+
+
 Params = tuple[torch.Tensor, ...]  # (V, w2b) in the engine, four per-model tensors outside it
 
 

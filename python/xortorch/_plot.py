@@ -9,8 +9,9 @@ import numpy as np
 from ._predict import predict_grid
 from ._validation import check_Xy
 
-# Numbers of the pyplot figures this module made that may still be open.
-_open_figures: list[int] = []
+# The pyplot figures this module made that may still be open (objects, not numbers:
+# a number is reused by the user's next figure once ours is closed).
+_open_figures: list[Any] = []
 
 
 def _new_figure():
@@ -23,11 +24,11 @@ def _new_figure():
     """
     import matplotlib.pyplot as plt
 
-    for number in _open_figures:
-        plt.close(number)
+    for figure in _open_figures:
+        plt.close(figure)  # by object: closes nothing if the user already closed it
     _open_figures.clear()
     fig, ax = plt.subplots(figsize=(4, 4), layout="constrained")
-    _open_figures.append(fig.number)
+    _open_figures.append(fig)
     return fig, ax
 
 

@@ -12,9 +12,11 @@ from ._model import PARAM_NAMES, as_model, input_count
 from ._threads import threads_for
 from ._validation import MAX_GRID_POINTS, align_columns, check_number, check_X, check_Xy
 
-#: Rows evaluated per chunk: the hidden layer then takes chunk x hidden floats,
-#: so memory stays bounded however many points are asked for.
-CHUNK_ROWS = 1 << 20
+#: Values one chunk's hidden layer may hold (16 MiB of float32): rows are taken
+#: CHUNK_VALUES // (models x hidden) at a time, so a prediction's working memory
+#: is a few such buffers however many rows, hidden units or models there are
+#: (one row at a time once models x hidden alone exceeds it).
+CHUNK_VALUES = 1 << 22
 
 
 @torch.no_grad()
@@ -22,7 +24,7 @@ def stacked_probabilities(state: dict[str, np.ndarray], X: np.ndarray) -> np.nda
     """Probabilities (M, n) for M models whose weights carry a leading model axis.
 
     Rows are evaluated in chunks, so the hidden layer never holds more than
-    ``CHUNK_ROWS`` x hidden floats whatever the number of points or models.
+    ``CHUNK_VALUES`` floats (or M x hidden, if that is more), whatever the number of points.
     """
     return torch.sigmoid(torch.from_numpy(stacked_logits(state, X))).numpy()
 
@@ -33,7 +35,7 @@ def stacked_logits(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
     W1, b1, W2, b2 = (torch.from_numpy(np.ascontiguousarray(state[name])) for name in PARAM_NAMES)
     M, H = W1.shape[0], W1.shape[1]
     out = np.empty((M, X.shape[0]), dtype=np.float32)
-    rows = max(1, CHUNK_ROWS // M)
+    rows = max(1, CHUNK_VALUES // (M * H))
     with threads_for(min(rows, X.shape[0]) * M * H):
         for start in range(0, X.shape[0], rows):
             xb = torch.from_numpy(X[start : start + rows]).expand(M, -1, -1)
@@ -170,9 +172,22 @@ def _axis_length(lo: float, hi: float, step: float, name: str) -> int:
     """The number of points of ``torch.arange(lo, hi, step)``, allocating nothing."""
     count = (hi - lo) / step
     if not math.isfinite(count):
-        raise ValueError(f"`step` = {step:g} is too small for `{name}` = ({lo:g}, {hi:g}): the grid would be endless.")
+        # repr: the shortest form, as typed (a subnormal 1e-320 prints as 9.99989e-321 with :g)
+        raise ValueError(f"`step` = {step!r} is too small for `{name}` = ({lo:g}, {hi:g}): the grid would be endless.")
     # Without float drift, as a Python int: however large, nothing is allocated yet.
     return max(1, math.ceil(count - 1e-9))
+
+
+def _check_resolution(lo: float, hi: float, step: float, name: str) -> None:
+    """Refuse a step below float32's spacing at the window's edge: neighbouring points would collapse."""
+    magnitude = max(abs(lo), abs(hi))
+    spacing = float(np.spacing(np.float32(magnitude)))
+    if step < spacing:
+        raise ValueError(
+            f"`step` = {step:g} is finer than float32 resolves near {magnitude:.3g} (spacing {spacing:g}), which "
+            f"the network computes in: neighbouring grid points along `{name}` would be the same number. Use a "
+            "larger `step`, or centre the inputs (`scale`)."
+        )
 
 
 def predict_grid(
@@ -225,9 +240,11 @@ def predict_grid(
             f"`step` = {shown} over `xlim` and `ylim` gives a {k:,} x {m:,} grid ({k * m:,} points); "
             f"the limit is {MAX_GRID_POINTS:,}. Use a larger `step` or narrower limits."
         )
+    for (lo, hi), spacing, name in zip(windows, steps, ("xlim", "ylim")):
+        _check_resolution(lo, hi, spacing, name)
     x1, x2 = lo1 + steps[0] * np.arange(k, dtype=np.float64), lo2 + steps[1] * np.arange(m, dtype=np.float64)
     prob = np.empty((k, m), dtype=np.float32)
-    rows_per_chunk = max(1, CHUNK_ROWS // m)
+    rows_per_chunk = max(1, CHUNK_VALUES // m)
     x2_32 = x2.astype(np.float32)
     for start in range(0, k, rows_per_chunk):
         rows = x1[start : start + rows_per_chunk].astype(np.float32)

@@ -11,6 +11,7 @@ setting. The setting is scoped to the call and restored afterwards.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 
 import torch
@@ -21,12 +22,26 @@ import torch
 PARALLEL_MIN_ELEMENTS = 1 << 20
 
 
+def cores_taken_by_others() -> bool:
+    """True when other runnable tasks already fill every core, read from the
+    kernel's count of tasks runnable right now (the 4th field of /proc/loadavg;
+    the load averages lag a minute behind). Then a second thread only waits:
+    with 4 processes on 2 cores, large ops ran 4-6x slower on 2 threads than on 1."""
+    try:
+        with open("/proc/loadavg") as handle:
+            runnable = int(handle.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return False  # not Linux: keep PyTorch's own setting
+    return runnable - 1 >= (os.cpu_count() or 1)  # less this call's own thread
+
+
 @contextlib.contextmanager
 def threads_for(elements: int) -> Iterator[None]:
     """Run the block with one intra-op thread when its largest op has fewer
-    than ``PARALLEL_MIN_ELEMENTS`` values; leave the setting alone otherwise."""
+    than ``PARALLEL_MIN_ELEMENTS`` values, or when other work already holds
+    every core; leave the setting alone otherwise."""
     before = torch.get_num_threads()
-    wanted = 1 if elements < PARALLEL_MIN_ELEMENTS else before
+    wanted = 1 if elements < PARALLEL_MIN_ELEMENTS or cores_taken_by_others() else before
     if wanted == before:
         yield
         return
@@ -34,4 +49,7 @@ def threads_for(elements: int) -> Iterator[None]:
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        # Restore only what xortorch set: a torch.set_num_threads() of the user's, made
+        # meanwhile (in a callback, say), is theirs to keep.
+        if torch.get_num_threads() == wanted:
+            torch.set_num_threads(before)

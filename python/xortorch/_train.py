@@ -10,11 +10,12 @@ import numpy as np
 import torch
 
 from ._diagnostics import Assessment, assess, divergence_message, null_loss, warn_after_training, warn_before_training
-from ._engine import ENGINES, Fit, finite, fit, unstack
+from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
 from ._predict import stacked_logits
 from ._scaling import check_scaling, fold, scaling_of, standardize, unfold
 from ._validation import (
+    MAX_HIDDEN,
     MAX_POINTS,
     align_columns,
     check_flag,
@@ -28,7 +29,7 @@ from ._validation import (
 
 
 def _check_options(hidden: Any, batch_size: Any, epochs: Any, engine: Any) -> tuple[int, int, int]:
-    hidden = check_int(hidden, "hidden", minimum=1, maximum=4096)
+    hidden = check_int(hidden, "hidden", minimum=1, maximum=MAX_HIDDEN)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     epochs = check_int(epochs, "epochs", minimum=1, maximum=1_000_000)
     if engine not in ENGINES:
@@ -185,6 +186,7 @@ def train(
         raise TypeError(f"`callback` must be callable or None, not {type(callback).__name__}.")
     progress = check_flag(progress, "progress")
     n, p = data.X.shape
+    check_step_memory(1, hidden, min(batch_size, n))
     warn_before_training(n, hidden * (p + 2) + 1, data.y)
 
     bar = None
@@ -311,6 +313,7 @@ def sweep(
             f"{len(grid)} models x {data.X.shape[0]:,} points exceeds the limit of {MAX_POINTS:,}; "
             "use fewer `lr`/`seeds` or less data."
         )
+    check_step_memory(len(grid), hidden, min(batch_size, data.X.shape[0]))
     result = fit(
         data.X,
         data.y,

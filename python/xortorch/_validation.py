@@ -20,6 +20,13 @@ import torch
 #: a machine that starts swapping.
 MAX_POINTS = 50_000_000
 
+#: Most hidden units a model may have (``train`` and ``load_model`` alike).
+MAX_HIDDEN = 4096
+
+#: Most weights a loaded model may declare (400 MB of float32): a file cannot
+#: make ``load_model`` build more than that, whatever it claims.
+MAX_WEIGHTS = 100_000_000
+
 #: Largest number of cells ``predict_grid`` evaluates (400 MB of float32 output).
 MAX_GRID_POINTS = 100_000_000
 

@@ -77,3 +77,17 @@ def test_boundary_of_own_data_covers_the_data_with_a_probability_key():
     image = ax.get_images()[0].get_array()
     orange = np.array([1.0, 0.5, 0.05])
     assert (np.abs(image[..., :3] - orange).max(axis=-1) < 0.1).any()  # class 1 shows somewhere
+
+
+def test_an_xortorch_plot_never_closes_the_users_own_figure():
+    import matplotlib.pyplot as plt
+
+    X, y = xt.make_data(20, seed=0)
+    plt.close("all")
+    ours = xt.plot_samples(X, y)
+    plt.close(ours)  # the user closes it; their next figure may get the same number
+    theirs = plt.figure()
+    xt.plot_samples(X, y)
+    # The object itself, still open: our next figure may take over its number.
+    assert any(plt.figure(n) is theirs for n in plt.get_fignums())
+    plt.close("all")

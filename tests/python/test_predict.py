@@ -30,7 +30,7 @@ def test_predict_accepts_the_tutorials_module(model):
 def test_predict_is_chunked_without_changing_results(model, monkeypatch):
     X, _ = xt.make_data(1000, seed=3)
     whole = xt.predict(model, X)
-    monkeypatch.setattr(_predict, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(_predict, "CHUNK_VALUES", 7 * 4)
     np.testing.assert_allclose(xt.predict(model, X), whole, atol=1e-6)
 
 
@@ -60,7 +60,7 @@ def test_grid_is_the_tutorials_meshgrid(model):
 def test_grid_rectangular_and_chunked(model, monkeypatch):
     grid = xt.predict_grid(model, xlim=(0, 1), ylim=(-1, 1), step=0.1)
     assert grid["prob"].shape == (10, 20)
-    monkeypatch.setattr(_predict, "CHUNK_ROWS", 13)
+    monkeypatch.setattr(_predict, "CHUNK_VALUES", 13)
     np.testing.assert_allclose(
         xt.predict_grid(model, xlim=(0, 1), ylim=(-1, 1), step=0.1)["prob"], grid["prob"], atol=1e-6
     )
@@ -280,3 +280,32 @@ def test_the_tutorials_grid_stays_the_tutorials_square(model):
     # A model without ranges (a file's, a bare state) gets the same square.
     bare = {"state": model["state"]}
     np.testing.assert_array_equal(xt.predict_grid(bare)["x1"], grid["x1"])
+
+
+def test_predict_memory_is_bounded_by_rows_times_hidden():
+    # hidden 4,096 on 2^17 rows: the whole hidden layer would be 2 GiB; chunked, memory stays flat.
+    code = (
+        "import resource, numpy as np, torch, xortorch as xt\n"
+        "g = torch.Generator().manual_seed(0)\n"
+        "state = {'linear1.weight': torch.randn(4096, 2, generator=g).numpy(), 'linear1.bias': np.zeros(4096, 'f4'),"
+        " 'linear2.weight': torch.randn(1, 4096, generator=g).numpy() / 64, 'linear2.bias': np.zeros(1, 'f4')}\n"
+        "X = np.random.default_rng(0).normal(size=(2**17, 2)).astype('f4')\n"
+        "xt.predict({'state': state}, X[:10])\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "p = xt.predict({'state': state}, X)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+    )
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(xt.__file__)))
+    grown = int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True).stdout)
+    assert grown < 200, f"predict grew the process by {grown} MiB"  # CHUNK_VALUES floats per buffer: 16 MiB
+
+
+def test_grids_too_fine_for_float32_or_for_floats_at_all_are_value_errors(model):
+    with pytest.raises(ValueError, match=r"`step` = 1e-320 is too small for `xlim`"):
+        xt.predict_grid(model, step=1e-320)
+    with pytest.raises(ValueError, match=r"`step` = 1 is finer than float32 resolves near 1e\+08 \(spacing 8\)"):
+        xt.predict_grid(model, xlim=(1e8, 1e8 + 100), ylim=(0, 1), step=1)

@@ -54,3 +54,13 @@ def test_the_setting_is_restored_when_training_fails():
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_a_users_own_change_during_a_call_is_kept():
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        xt.train(*xt.make_data(300, seed=1), epochs=2, seed=1, callback=lambda e, loss: torch.set_num_threads(3))
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)

@@ -304,3 +304,15 @@ def test_init_continues_training_where_the_model_left_off(data):
     np.testing.assert_allclose(more["state"]["linear1.weight"], ref["state"]["linear1.weight"], atol=1e-4)
     with pytest.raises(ValueError, match=r"`X` must have shape \(n, 2\)"):
         xt.train(np.zeros((3, 3)), [0, 1, 0], init=first)
+
+
+def test_a_step_too_large_for_memory_is_refused_up_front_with_the_figure():
+    import time
+
+    X = np.zeros((1_000_000, 2), dtype=np.float32)
+    y = np.zeros(1_000_000, dtype=int)
+    y[::2] = 1
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"`batch_size` 1,000,000 x `hidden` 4,096 needs about .* GiB per step"):
+        xt.train(X, y, hidden=4096, batch_size=1_000_000, epochs=1)
+    assert time.perf_counter() - start < 2
