@@ -4,13 +4,14 @@
 
 param_names <- c("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
 
-# Inputs as an n x p double matrix and labels as a 1-d integer array: with a
-# dim, reticulate sends NumPy arrays even for one row (a plain length-one
-# vector would arrive as a Python scalar).
-data_to_py <- function(X, y = NULL) {
+# Inputs as an n x p double matrix, labels and case weights as 1-d arrays:
+# with a dim, reticulate sends NumPy arrays even for one row (a plain
+# length-one vector would arrive as a Python scalar).
+data_to_py <- function(X, y = NULL, weights = NULL) {
   X <- matrix(as.double(X), nrow(X), ncol(X))
   if (is.null(y)) return(list(X = X))
-  list(X = X, y = array(as.integer(y), dim = length(y)))
+  list(X = X, y = array(as.integer(y), dim = length(y)),
+       weights = if (!is.null(weights)) array(as.double(weights), dim = length(weights)))
 }
 
 # A Python model dict (already converted by reticulate) as a plain R list.
@@ -37,7 +38,7 @@ model_from_py <- function(py_model, spec = NULL) {
     config = config,
     device = py_model$device %||% "cpu",
     seconds = py_model$seconds,
-    terms = spec,
+    spec = spec,
     # What the fit is worth on its training data (NULL for a model loaded from a file).
     converged = py_model$converged,
     null_loss = py_model$null_loss,

@@ -1,7 +1,11 @@
-# The learner's data: a formula picks a binary response and numeric
-# predictors from a data frame, as in glm() and nnet(). A model keeps the
-# result (its "spec") so that predict(), xor_evaluate() and xor_sweep() read
-# the same columns in the same coding.
+# The learner's data, read as glm() and nnet() read it: a formula, evaluated
+# by stats::model.frame() with `weights`, `subset` and `na.action`, expanded by
+# stats::model.matrix() into the design matrix the network takes (factor
+# predictors in treatment contrasts, interactions, poly(), I(), log(), ...),
+# without the intercept column: the network has its own biases. A model keeps
+# the result (its "spec": terms, factor levels, contrasts, the response's
+# coding and the design's column names) so that predict(), xor_evaluate() and
+# plots build the same columns from new data.
 
 default_formula <- function() label ~ x1 + x2
 
@@ -19,46 +23,99 @@ formula_and_data <- function(formula, data, data_missing) {
 }
 
 check_frame <- function(data, name) {
+  if (is.list(data) && !is.data.frame(data) && length(data) && all(lengths(data) == length(data[[1L]]))) {
+    data <- as.data.frame(data, optional = TRUE)  # a list of equal-length columns, as predict.glm takes
+  }
   if (!is.data.frame(data)) {
     abort("`", name, "` must be a data frame (such as xor_data() returns), not ", describe(data), ".")
   }
-  if (nrow(data) == 0) abort("`", name, "` has no rows.")
   data
 }
 
+# Variables the formula needs that neither `data` nor the formula's environment has.
 check_columns <- function(formula, data, name) {
-  missing <- setdiff(all.vars(formula), c(".", names(data)))
+  env <- environment(formula) %||% globalenv()
+  wanted <- setdiff(all.vars(formula), ".")
+  missing <- wanted[!wanted %in% names(data) & !vapply(wanted, exists, logical(1), envir = env)]
   if (length(missing)) abort("`", name, "` lacks the column(s) ", paste(missing, collapse = ", "), ".")
 }
 
-# The spec of a model trained with `formula` on `data`: `.` expanded, the
-# predictors' names and the response's coding.
-new_spec <- function(formula, data, name = "data") {
-  check_frame(data, name)
-  check_columns(formula, data, name)
-  tt <- stats::terms(formula, data = data)
-  predictors <- attr(tt, "term.labels")
-  if (!length(predictors)) abort("`formula` names no predictors.")
-  if (any(attr(tt, "order") > 1L)) {
-    abort("`formula` may only list predictors (no interactions such as u:v); make such columns yourself.")
+# The model frame of the training data, as glm() builds it: `weights` and
+# `subset` are expressions evaluated in `data` (then the formula's environment).
+training_frame <- function(formula, data, weights, subset, na.action) {
+  data <- check_frame(data, "data")
+  if (nrow(data) == 0) abort("`data` has no rows.")
+  check_columns(formula, data, "data")
+  call <- list(quote(stats::model.frame), formula = formula, data = data, weights = weights, subset = subset,
+               na.action = na.action, drop.unused.levels = TRUE)
+  frame <- eval(as.call(call[!vapply(call, is.null, logical(1))]))
+  if (nrow(frame) == 0) abort("`data` has no rows left after `subset` and `na.action`.")
+  frame
+}
+
+# The spec of a model trained on `frame`, and its design matrix, labels and case weights.
+training_data <- function(frame) {
+  tt <- attr(frame, "terms")
+  if (!is.null(attr(tt, "offset")) || !is.null(stats::model.offset(frame))) {
+    abort("`formula` has an offset (", deparse1(attr(tt, "variables")[[attr(tt, "offset")[1] + 1L]]), "): ",
+          "the network has no offset term. Make it a predictor, or leave it out.")
   }
-  response <- deparse1(formula[[2L]])
-  y <- stats::model.frame(stats::reformulate("1", response, env = environment(formula)), data,
-                          na.action = stats::na.pass)[[1L]]
-  coding <- response_coding(y, paste0(name, "$", response))
-  list(formula = stats::reformulate(predictors, response, env = globalenv()), response = response,
-       predictors = predictors, type = coding$type, levels = coding$levels)
+  y <- stats::model.response(frame)
+  response <- deparse1(attr(tt, "variables")[[attr(tt, "response") + 1L]])
+  if (is.matrix(y)) {
+    abort("`formula`'s response ", response, " is a matrix (successes and failures, as glm() takes them): ",
+          "xortorch needs one 0/1, logical or two-level factor response. Give each trial its own row, or use ",
+          "`weights` for counts.")
+  }
+  what <- paste0("data$", response)
+  coding <- response_coding(y, what)
+  X <- design_matrix(tt, frame, NULL, "data")
+  if (!ncol(X)) abort("`formula` names no predictors.")
+  spec <- list(
+    formula = stats::formula(tt), terms = tt, xlevels = stats::.getXlevels(tt, frame),
+    contrasts = attr(X, "contrasts"), response = response, predictors = colnames(X), type = coding$type,
+    levels = coding$levels
+  )
+  w <- stats::model.weights(frame)
+  if (!is.null(w)) check_weights(w)
+  list(spec = spec, X = X, y = encode_response(y, spec, what), weights = w,
+       na.action = attr(frame, "na.action"))
+}
+
+check_weights <- function(w) {
+  if (!is.numeric(w) || any(!is.finite(w)) || any(w < 0) || !any(w > 0)) {
+    abort("`weights` must be finite, non-negative numbers, not all zero.")
+  }
+  invisible(w)
+}
+
+# model.matrix() without the intercept column, checked for what float32 holds.
+design_matrix <- function(tt, frame, contrasts, name) {
+  X <- stats::model.matrix(tt, frame, contrasts.arg = contrasts)
+  keep <- colnames(X) != "(Intercept)"
+  out <- X[, keep, drop = FALSE]
+  attr(out, "contrasts") <- attr(X, "contrasts")
+  for (j in seq_len(ncol(out))) check_values(out[, j], paste0(name, "$", colnames(out)[j]))
+  out
 }
 
 # The spec of a model that came without one (xor_load(), or a model saved before
 # formulas): p inputs named x1 ... xp, 0/1 labels.
 default_spec <- function(inputs) {
   predictors <- paste0("x", seq_len(inputs))
-  list(formula = stats::reformulate(predictors, "label", env = globalenv()), response = "label",
-       predictors = predictors, type = "numeric", levels = NULL)
+  formula <- stats::reformulate(predictors, "label", env = globalenv())
+  list(formula = formula, terms = stats::terms(formula), xlevels = list(),
+       contrasts = NULL, response = "label", predictors = predictors, type = "numeric", levels = NULL)
 }
 
-model_spec <- function(model) model$terms %||% default_spec(NCOL(model$state[["linear1.weight"]] %||% matrix(0, 1, 2)))
+model_spec <- function(model) {
+  spec <- model$spec
+  # Models saved by earlier versions kept their spec as `terms`, a plain list.
+  if (is.null(spec) && is.list(model$terms) && !inherits(model$terms, "terms")) spec <- model$terms
+  if (is.null(spec)) return(default_spec(NCOL(model$state[["linear1.weight"]] %||% matrix(0, 1, 2))))
+  if (is.null(spec$terms)) spec$terms <- stats::terms(spec$formula)
+  spec
+}
 
 response_coding <- function(y, what) {
   if (is.logical(y)) return(list(type = "logical", levels = NULL))
@@ -104,41 +161,40 @@ decode_class <- function(cls, spec) {
   )
 }
 
-# The predictors as an n x p double matrix, and the 0/1 response when asked.
-# Rows keep their NAs; callers decide what to do with them.
+# The model's design matrix of new data (n x p, rows named as `data`'s, NA rows
+# kept), and its 0/1 response when asked: the columns the model was trained on.
 model_data <- function(spec, data, name = "data", response = TRUE) {
-  check_frame(data, name)
-  formula <- if (response) spec$formula else stats::delete.response(stats::terms(spec$formula))
-  check_columns(formula, data, name)
-  frame <- stats::model.frame(formula, data, na.action = stats::na.pass)
-  X <- matrix(0, nrow(frame), length(spec$predictors), dimnames = list(rownames(data), spec$predictors))
-  for (j in seq_along(spec$predictors)) {
-    x <- frame[[spec$predictors[j]]]
-    what <- paste0(name, "$", spec$predictors[j])
-    if (!is.numeric(x) || is.factor(x) || !is.null(dim(x))) {
-      abort("`", what, "` must be numeric, not ", describe(x), ": xortorch does no automatic ",
-            "dummy coding; convert it first (for example with model.matrix()).")
+  data <- check_frame(data, name)
+  # The training terms keep poly()'s and scale()'s coefficients (predvars); without the response for predict.
+  tt <- if (response) spec$terms else stats::delete.response(spec$terms)
+  check_columns(tt, data, name)
+  frame <- tryCatch(
+    stats::model.frame(tt, data, na.action = stats::na.pass, xlev = spec$xlevels),
+    error = function(e) {
+      msg <- conditionMessage(e)
+      if (grepl("has new levels?", msg)) {
+        variable <- sub("^factor (.*) has new levels? .*$", "\\1", msg)
+        abort("`", name, "$", variable, "` has a level the model was not trained on (", sub("^.* has new levels? ", "",
+              msg), "); it knows ", paste(spec$xlevels[[variable]], collapse = ", "), ".")
+      }
+      abort(msg)
     }
-    check_values(x, what)
-    X[, j] <- x
+  )
+  X <- design_matrix(stats::delete.response(tt), frame, spec$contrasts, name)
+  if (!identical(colnames(X), spec$predictors)) {
+    abort("`", name, "` gives the columns ", paste(colnames(X), collapse = ", "), " but the model takes ",
+          paste(spec$predictors, collapse = ", "), ".")
   }
-  y <- if (response) encode_response(frame[[1L]], spec, paste0(name, "$", spec$response))
+  rownames(X) <- row.names(data)
+  y <- if (response) encode_response(stats::model.response(frame), spec, paste0(name, "$", spec$response))
   list(X = X, y = y)
 }
 
-# Training rows: those with no NA (na.omit, as glm() does).
+# Rows to evaluate on: those with no NA (na.omit, as glm() does).
 complete_rows <- function(args, name) {
   keep <- stats::complete.cases(args$X) & (if (is.null(args$y)) TRUE else !is.na(args$y))
   if (!any(keep)) abort("`", name, "` has no rows without NA.")
   list(X = args$X[keep, , drop = FALSE], y = args$y[keep])
-}
-
-# What training sees: the spec, the complete rows' inputs and their 0/1 labels.
-# Standardising (`scale`) happens in Python, which folds it into the weights.
-training_data <- function(formula, data) {
-  spec <- new_spec(formula, data)
-  xy <- complete_rows(model_data(spec, data), "data")
-  list(spec = spec, X = xy$X, y = xy$y)
 }
 
 # The names of classes 0 and 1 in the response's own coding, for messages

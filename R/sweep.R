@@ -5,6 +5,7 @@
 #' formula, data, learning rate and seed.
 #'
 #' @inheritParams xor_train
+#' @param weights,subset,na.action As for [xor_train()], evaluated in `data`.
 #' @param lr Learning rates.
 #' @param seeds Whole numbers from 0 to 2,147,483,647.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
@@ -23,7 +24,9 @@
 #' best <- xor_sweep_model(s, which.max(s$accuracy))
 xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3,
                       hidden = 4, batch_size = 128, epochs = 100, device = "auto",
-                      scale = !inherits(data, "xor_data"), progress = interactive()) {
+                      scale = !inherits(data, "xor_data"), weights = NULL, subset = NULL, na.action = stats::na.omit,
+                      progress = interactive()) {
+  call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   data <- args$data  # what `scale`'s default looks at
   if (!is.numeric(lr) || length(lr) == 0) {
@@ -41,17 +44,21 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
 
-  td <- training_data(args$formula, data)
+  td <- training_data(training_frame(args$formula, data, substitute(weights), substitute(subset), na.action))
   spec <- td$spec
   res <- with_progress(progress, epochs, function(callback) {
-    py_args <- data_to_py(td$X, td$y)
+    py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
-      batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback
-    ), rename = c(X = "data", y = paste0("data$", spec$response)), classes = class_names(spec))
+      batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback,
+      sample_weight = py_args$weights
+    ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
+    classes = class_names(spec))
   })
-  sweep_from_py(res, spec, list(hidden = hidden, batch_size = batch_size, epochs = epochs, n = nrow(td$X),
-                                scale = scale))
+  out <- sweep_from_py(res, spec, list(hidden = hidden, batch_size = batch_size, epochs = epochs, n = nrow(td$X),
+                                       scale = scale))
+  out$model <- lapply(out$model, with_formula, call = call, td = td)
+  out
 }
 
 # sweep()'s columns as a data frame: the loss curves as a matrix column, the

@@ -5,14 +5,28 @@
 #' mini-batches, in Python through reticulate. By default on the tutorial's
 #' continuous XOR data; with a formula, on your own data.
 #'
-#' @param formula A formula `response ~ predictors`, as in [stats::glm()]:
-#'   `label ~ x1 + x2` (the default), `y ~ .`, or any numeric columns of
-#'   `data`. The response may be 0/1 numbers, `TRUE`/`FALSE` or a two-level
-#'   factor (the second level is class 1). Predictors must be numeric: a factor
-#'   or character predictor is an error (no automatic dummy coding). A data
-#'   frame given first is taken as `data`: `xor_train(d)` works.
-#' @param data A data frame, such as [xor_data()] returns. Rows with `NA` in the
-#'   columns used are left out, as [stats::na.omit()] does.
+#' @param formula A formula `response ~ predictors`, read as [stats::glm()]
+#'   reads it (through [stats::model.frame()] and [stats::model.matrix()]):
+#'   `label ~ x1 + x2` (the default), `y ~ .`, `y ~ . - x`, factor and logical
+#'   predictors (treatment contrasts), interactions (`a * b`, `a:b`), `poly()`,
+#'   `I()`, `log()`, and backticked non-syntactic names. The network's inputs
+#'   are the design matrix's columns (without the intercept column: the
+#'   network has its own biases), in [stats::model.matrix()]'s order. The
+#'   response may be 0/1 numbers, `TRUE`/`FALSE` or a two-level factor (the
+#'   second level is class 1). `offset()` terms and matrix (`cbind()`)
+#'   responses are errors. A data frame given first is taken as `data`:
+#'   `xor_train(d)` works.
+#' @param data A data frame, such as [xor_data()] returns.
+#' @param weights Case weights, evaluated in `data` as [stats::glm()] does:
+#'   a row of weight 2 counts as two rows in the loss. Non-negative, not all
+#'   zero; rows of weight 0 do not count in [nobs()].
+#' @param subset An expression evaluated in `data` that picks the training
+#'   rows, as in [stats::glm()].
+#' @param na.action What to do with rows that have `NA` in the variables used:
+#'   [stats::na.omit()] (the default) leaves them out; [stats::na.exclude()]
+#'   also leaves them out but pads [fitted()], [residuals()] and `predict()`
+#'   without `newdata` with `NA` for them; [stats::na.fail()] makes them an
+#'   error.
 #' @param hidden Units in the hidden layer, 1 to 4096.
 #' @param lr Learning rate of SGD.
 #' @param batch_size Mini-batch size; the last partial batch is kept.
@@ -58,7 +72,8 @@
 #'   (about 3.4e38) are refused, and so is a learning rate below float32's
 #'   smallest normal number (about 1.2e-38), which would round to zero.
 #' @seealso [predict.xor_model()], [xor_evaluate()], [plot.xor_model()],
-#'   [coef.xor_model()], [xor_save()], [xor_sweep()].
+#'   [coef.xor_model()], [logLik.xor_model()], [xor_save()], [xor_sweep()];
+#'   [stats::glm()] and `nnet::nnet()`, whose formula interface this follows.
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
@@ -78,7 +93,8 @@
 #' raw$converged
 xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
                       epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
-                      progress = interactive()) {
+                      weights = NULL, subset = NULL, na.action = stats::na.omit, progress = interactive()) {
+  call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   data <- args$data  # what `scale`'s default looks at: xor_train(d) passes d first
   if (!is.null(init) && (missing(formula) || is.data.frame(formula))) {
@@ -94,23 +110,48 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   progress <- check_flag(progress, "progress")
   if (!is.null(init)) check_model(init, "init")
 
-  td <- training_data(args$formula, data)
+  frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
+  td <- training_data(frame)
   spec <- td$spec
   start <- NULL
   if (!is.null(init)) {
-    if (length(model_spec(init)$predictors) != ncol(td$X)) {
-      abort("`init` has ", length(model_spec(init)$predictors), " inputs but the formula gives ", ncol(td$X), ".")
+    if (!identical(model_spec(init)$predictors, spec$predictors)) {
+      abort("`init` takes the inputs ", paste(model_spec(init)$predictors, collapse = ", "), " but the formula gives ",
+            paste(spec$predictors, collapse = ", "), ".")
     }
     start <- model_to_py(init)
   }
   py_model <- with_progress(progress, epochs, function(callback) {
-    py_args <- data_to_py(td$X, td$y)
+    py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$train(
       py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
-      seed = seed, device = device, scale = scale, callback = callback, init = start
-    ), rename = c(X = "data", y = paste0("data$", spec$response)), classes = class_names(spec))
+      seed = seed, device = device, scale = scale, callback = callback, init = start, sample_weight = py_args$weights
+    ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
+    classes = class_names(spec))
   })
-  model_from_py(py_model, spec)
+  with_formula(model_from_py(py_model, spec), call, td)
+}
+
+# The call as update() should replay it: xor_train(d) names d as `data`.
+model_call <- function(call, formula) {
+  if (is.data.frame(formula) && !is.null(call$formula)) {
+    call$data <- call$formula
+    call$formula <- NULL
+  }
+  call
+}
+
+# What a fitted model keeps of its formula and data, under glm()'s names.
+with_formula <- function(model, call, td) {
+  model$call <- call
+  model$formula <- td$spec$formula
+  model$terms <- td$spec$terms
+  model$xlevels <- td$spec$xlevels
+  model$contrasts <- td$spec$contrasts
+  model$na.action <- td$na.action
+  model$n_obs <- if (is.null(td$weights)) length(td$y) else sum(td$weights != 0)
+  model$weight_sum <- if (is.null(td$weights)) length(td$y) else sum(td$weights)
+  model
 }
 
 # Run `fit(callback)` with R's own progress bar driven by the per-epoch callback
@@ -203,8 +244,7 @@ print.summary.xor_model <- function(x, ...) {
 #' `coef()` returns every weight as one named vector, named after the
 #' tutorial's `state_dict` (`linear1.weight[2,1]` is row 2, column 1 of
 #' `linear1.weight`; PyTorch's row-major order). `as.data.frame()` returns the
-#' training history, one row per epoch. The model keeps no training data, so
-#' `fitted()` and `residuals()` are errors that say what to call instead.
+#' training history, one row per epoch.
 #'
 #' @param object,x An `xor_model`.
 #' @param row.names,optional Unused; for compatibility with the generic.
@@ -233,16 +273,4 @@ coef.xor_model <- function(object, ...) {
 # `row.names` is the generic's argument name.
 as.data.frame.xor_model <- function(x, row.names = NULL, optional = FALSE, ...) { # nolint: object_name_linter.
   data.frame(epoch = seq_along(x$loss), loss = as.numeric(x$loss))
-}
-
-#' @rdname coef.xor_model
-#' @export
-fitted.xor_model <- function(object, ...) {
-  abort("An xor_model keeps no training data, so it has no fitted values: use predict(model, data).")
-}
-
-#' @rdname coef.xor_model
-#' @export
-residuals.xor_model <- function(object, ...) {
-  abort("An xor_model keeps no training data, so it has no residuals: use predict(model, data) and your labels.")
 }

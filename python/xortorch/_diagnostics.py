@@ -43,16 +43,17 @@ class FitWarning(UserWarning):
     ``warnings.simplefilter("ignore", xortorch.FitWarning)``."""
 
 
-def bce(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Mean BCE-with-logits along the last axis, in float64:
-    ``softplus(z) - y z = softplus((1 - 2y) z)``, stable for any finite z."""
+def bce(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Mean (or ``weights``-weighted mean) BCE-with-logits along the last axis, in
+    float64: ``softplus(z) - y z = softplus((1 - 2y) z)``, stable for any finite z."""
     z = np.asarray(logits, dtype=np.float64)
-    return np.logaddexp(0.0, (1 - 2 * np.asarray(y, dtype=np.float64)) * z).mean(axis=-1)
+    loss = np.logaddexp(0.0, (1 - 2 * np.asarray(y, dtype=np.float64)) * z)
+    return loss.mean(axis=-1) if weights is None else (loss @ weights) / weights.sum()
 
 
-def null_loss(y: np.ndarray) -> float:
-    """The intercept-only model's BCE: the binary entropy of the share of class 1."""
-    p = float(np.mean(y))
+def null_loss(y: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """The intercept-only model's BCE: the binary entropy of the (weighted) share of class 1."""
+    p = float(np.average(y, weights=weights))
     if p in (0.0, 1.0):
         return 0.0
     return -(p * math.log(p) + (1 - p) * math.log1p(-p))
@@ -69,22 +70,27 @@ class Assessment(NamedTuple):
 
 
 def assess(
-    prob: np.ndarray, logits: np.ndarray, y: np.ndarray, start_loss: np.ndarray, finite: np.ndarray
+    prob: np.ndarray,
+    logits: np.ndarray,
+    y: np.ndarray,
+    start_loss: np.ndarray,
+    finite: np.ndarray,
+    weights: np.ndarray | None = None,
 ) -> Assessment:
     """Judge M models from their final probabilities and logits (M, n) on the
     training data, their starting losses (M,) and whether their weights and
-    epoch losses are all finite (M,)."""
+    epoch losses are all finite (M,). Case ``weights`` weigh every figure."""
     from ._predict import accuracy
 
-    null = null_loss(y)
+    null = null_loss(y, weights)
     with np.errstate(invalid="ignore", over="ignore"):
-        loss = bce(logits, y)
+        loss = bce(logits, y, weights)
         finite = finite & np.isfinite(loss)
         diverged = ~finite | (loss > DIVERGED_ABOVE * np.maximum(start_loss, null))
         converged = ~diverged & (loss < LEARNED_BELOW * null)
-        classes = prob >= 0.5
+        classes = (prob >= 0.5)[..., weights != 0] if weights is not None else prob >= 0.5
         only_class = np.where(classes.all(axis=-1), 1, np.where(classes.any(axis=-1), -1, 0))
-        acc = np.where(diverged, np.nan, accuracy(prob, y))
+        acc = np.where(diverged, np.nan, accuracy(prob, y, weights=weights))
     return Assessment(loss, acc, diverged, converged, only_class)
 
 
@@ -100,8 +106,12 @@ def divergence_message(lr: float, start: float, end: float, null: float) -> str:
     )
 
 
-def warn_before_training(n: int, parameters: int, y: np.ndarray) -> None:
-    """Data too thin for a useful fit: one class only, or fewer rows than weights."""
+def warn_before_training(n: int, parameters: int, y: np.ndarray, weights: np.ndarray | None = None) -> None:
+    """Data too thin for a useful fit: one class only, or fewer rows than weights
+    (rows of weight 0 do not count)."""
+    if weights is not None:
+        y = y[weights > 0]
+        n = y.size
     classes = np.unique(y)
     if classes.size == 1:
         warnings.warn(
@@ -118,9 +128,13 @@ def warn_before_training(n: int, parameters: int, y: np.ndarray) -> None:
         )
 
 
-def warn_after_training(verdict: Assessment, y: np.ndarray, *, largest_input: float, scaled: bool) -> None:
+def warn_after_training(
+    verdict: Assessment, y: np.ndarray, *, largest_input: float, scaled: bool, weights: np.ndarray | None = None
+) -> None:
     """Say what is wrong with one model (index 0 of ``verdict``) and what to try."""
-    null = null_loss(y)
+    null = null_loss(y, weights)
+    if weights is not None:
+        y = y[weights > 0]
     if null == 0.0:
         return  # one class only: said before training
     problems = []

@@ -163,12 +163,14 @@ class Workspace:
         self.grad_w2b = f32(M, 1, H1)
 
 
-def _step(xa: torch.Tensor, y: torch.Tensor, work: Workspace) -> torch.Tensor:
+def _step(xa: torch.Tensor, y: torch.Tensor, work: Workspace, weight: torch.Tensor | None = None) -> torch.Tensor:
     """One batch: logits (M, 1, B), and the gradients of the summed loss in
     ``work.grad_V`` and ``work.grad_w2b``.
 
     ``xa`` (U, p+1, B) holds each group's inputs transposed, with a row of ones;
-    ``y`` (U, 1, B) the labels. The tutorial's network, written out::
+    ``y`` (U, 1, B) the labels; ``weight`` (U, 1, B) case weights or None (each
+    row's dL/dz is scaled by its weight, as ``BCEWithLogitsLoss(weight=)``
+    does). The tutorial's network, written out::
 
         a = W1 x + b1          h = tanh(a)          z = W2 h + b2
         dL/dz = sigmoid(z) - y                      (BCE with logits)
@@ -189,6 +191,8 @@ def _step(xa: torch.Tensor, y: torch.Tensor, work: Workspace) -> torch.Tensor:
     logit = torch.bmm(w.w2b, w.hidden)
     torch.sigmoid(logit, out=w.d)
     w.d_per_group.sub_(y)
+    if weight is not None:
+        w.d_per_group.mul_(weight)
     torch.bmm(w.d, w.hidden_t, out=w.grad_w2b)
     torch.addcmul(w.ones, w.h, w.h, value=-1, out=w.delta).mul_(w.d)
     torch.bmm(xa, w.delta_t, out=w.grad_V)
@@ -223,8 +227,13 @@ def fit(
     engine: str = "fast",
     on_epoch: Callable[[int, torch.Tensor], None] | None = None,
     init: dict[str, np.ndarray] | None = None,
+    weights: np.ndarray | None = None,
 ) -> Fit:
     """Train ``len(seeds)`` models at once.
+
+    ``weights`` (n,) are case weights (checked, not all zero): each row's loss
+    is multiplied by its weight over their mean, so weights of 1 (or any one
+    value) train exactly as none do, and the learning rate keeps its meaning.
 
     ``init`` (checked weights) replaces every model's initial weights; the seed
     still draws its shuffles as usual. ``on_epoch(epoch, mean_loss)`` gets the
@@ -238,11 +247,13 @@ def fit(
         starts = layout.initial if init is None else [{k: torch.from_numpy(v) for k, v in init.items()}] * M
         W1, b1, W2, b2 = (torch.stack([s[name] for s in starts]) for name in PARAM_NAMES)
         # Where each model starts, the yardstick that tells divergence from slow learning.
-        start_loss = bce(stacked_logits(dict(zip(PARAM_NAMES, (t.numpy() for t in (W1, b1, W2, b2)))), X), y)
+        start_state = dict(zip(PARAM_NAMES, (t.numpy() for t in (W1, b1, W2, b2))))
+        start_loss = bce(stacked_logits(start_state, X), y, weights)
         params = tuple(t.to(device) for t in to_groups(W1, b1, W2, b2, groups=U))
         X_all = torch.from_numpy(X).to(device)
         # float32 throughout, whatever torch.get_default_dtype() says.
         y_all = torch.from_numpy(y).to(device=device, dtype=torch.float32)
+        w_all = None if weights is None else torch.from_numpy(weights / weights.mean()).to(device, torch.float32)
         source = None if layout.source is None else layout.source.to(device)
         lr = torch.tensor([float(lrs[i]) for i in layout.order], device=device, dtype=torch.float32)
         # Learning rates shaped like each parameter (per model, repeated over its H units),
@@ -257,7 +268,15 @@ def fit(
         # (U, 1, n), in buffers whose batches are views made once.
         Xs = torch.ones(U, p + 1, n, device=device, dtype=torch.float32)
         ys = torch.empty(U, 1, n, device=device, dtype=torch.float32)
-        batches = [(Xs[:, :, i : i + batch_size], ys[:, :, i : i + batch_size]) for i in range(0, n, batch_size)]
+        ws = None if w_all is None else torch.empty(U, 1, n, device=device, dtype=torch.float32)
+        batches = [
+            (
+                Xs[:, :, i : i + batch_size],
+                ys[:, :, i : i + batch_size],
+                None if ws is None else ws[:, :, i : i + batch_size],
+            )
+            for i in range(0, n, batch_size)
+        ]
         sign = torch.empty(U, 1, n, device=device, dtype=torch.float32)
         reference = _autograd_setup(params, lrs, device) if engine == "autograd" else None
 
@@ -268,18 +287,24 @@ def fit(
                 perm = perm.index_select(0, source)
             Xs[:, :p] = X_all.index_select(0, perm.view(-1)).view(U, n, p).transpose(1, 2)
             torch.index_select(y_all, 0, perm.view(-1), out=ys.view(-1))
+            if ws is not None and w_all is not None:
+                torch.index_select(w_all, 0, perm.view(-1), out=ws.view(-1))
             logits = []
-            for xb, yb in batches:
+            for xb, yb, wb in batches:
                 if reference is None:
-                    ws = work[yb.shape[2]]
-                    logits.append(_step(xb, yb, ws))
-                    torch._foreach_addcmul_(params, (ws.grad_V, ws.grad_w2b), step_lr[yb.shape[2]], value=-1.0)
+                    space = work[yb.shape[2]]
+                    logits.append(_step(xb, yb, space, wb))
+                    torch._foreach_addcmul_(params, (space.grad_V, space.grad_w2b), step_lr[yb.shape[2]], value=-1.0)
                 else:
-                    logits.append(_autograd_step(*reference, xb[0, :p].T, yb[0, 0]).view(1, 1, -1))
+                    row_weight = None if wb is None else wb[0, 0]
+                    logits.append(_autograd_step(*reference, xb[0, :p].T, yb[0, 0], row_weight).view(1, 1, -1))
             # The epoch's loss from the logits each batch saw before its step.
             # BCE with logits is softplus(z) - y z = softplus((1 - 2y) z): one pass, no broadcast target.
             torch.mul(ys, -2, out=sign).add_(1)
-            losses[:, epoch] = F.softplus(torch.cat(logits, 2).view(U, L, n).mul_(sign)).mean(2).view(M)
+            epoch_loss = F.softplus(torch.cat(logits, 2).view(U, L, n).mul_(sign))
+            if ws is not None:
+                epoch_loss.mul_(ws)
+            losses[:, epoch] = epoch_loss.mean(2).view(M)
             if on_epoch is not None:
                 on_epoch(epoch, losses[:, epoch])
         if reference is not None:
@@ -312,13 +337,17 @@ def _autograd_setup(
     return module, torch.optim.SGD(module.parameters(), lr=float(lrs[0]))
 
 
-_bce = nn.BCEWithLogitsLoss()
-
-
-def _autograd_step(module: nn.Module, optimizer: torch.optim.Optimizer, xb: torch.Tensor, yb: torch.Tensor):
-    """The tutorial's step; returns the logits it computed before updating."""
+def _autograd_step(
+    module: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    xb: torch.Tensor,
+    yb: torch.Tensor,
+    wb: torch.Tensor | None = None,
+):
+    """The tutorial's step (BCEWithLogitsLoss, with case weights when given);
+    returns the logits it computed before updating."""
     preds = module(xb).squeeze(dim=1)
-    loss = _bce(preds, yb)
+    loss = F.binary_cross_entropy_with_logits(preds, yb, weight=wb)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()

@@ -63,11 +63,13 @@ def _probabilities(state: dict[str, np.ndarray], X: np.ndarray, name: str = "X")
     return torch.sigmoid(torch.from_numpy(_logits(state, X, name))).numpy()
 
 
-def accuracy(prob: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> np.ndarray:
-    """Share of points (along the last axis) whose class, probability ``>= threshold``,
-    equals the label: the tutorial's ``eval_model``. The one rule for ``evaluate``
-    and a sweep's accuracy."""
-    return np.mean((prob >= threshold) == y.astype(bool), axis=-1)
+def accuracy(
+    prob: np.ndarray, y: np.ndarray, threshold: float = 0.5, *, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Share of points (along the last axis; weighted by case ``weights``) whose
+    class, probability ``>= threshold``, equals the label: the tutorial's
+    ``eval_model``. The one rule for ``evaluate`` and a sweep's accuracy."""
+    return np.average((prob >= threshold) == y.astype(bool), axis=-1, weights=weights)
 
 
 KINDS = ("prob", "logit", "class")

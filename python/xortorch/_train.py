@@ -21,6 +21,7 @@ from ._validation import (
     check_flag,
     check_int,
     check_lr,
+    check_sample_weight,
     check_Xy,
     column_names,
     resolve_device,
@@ -44,15 +45,19 @@ class TrainingData(NamedTuple):
     ranges: np.ndarray  # (p, 2) each input's training minimum and maximum, raw units
     feature_names: list[str] | None  # a data frame's column names
     largest: float  # the largest raw |value|
+    weights: np.ndarray | None  # case weights, float64 (n,)
 
 
-def _training_data(X: Any, y: Any, *, scale: Any, start: dict[str, Any] | None) -> TrainingData:
+def _training_data(
+    X: Any, y: Any, *, scale: Any, start: dict[str, Any] | None, sample_weight: Any = None
+) -> TrainingData:
     """Check the data; with ``start`` (a model to continue), its columns and scaling win."""
     names = column_names(X)
     if start is not None and start.get("feature_names") is not None:
         X = align_columns(X, list(start["feature_names"]))
         names = list(start["feature_names"])
     X, y = check_Xy(X, y, features=None if start is None else input_count(start))
+    weights = check_sample_weight(sample_weight, X.shape[0])
     scale = check_flag(scale, "scale")
     if start is not None:
         scaling = check_scaling(start.get("scaling"), X.shape[1])
@@ -60,20 +65,21 @@ def _training_data(X: Any, y: Any, *, scale: Any, start: dict[str, Any] | None) 
         scaling = scaling_of(X) if scale else None
     ranges = np.column_stack([X.min(axis=0), X.max(axis=0)]).astype(np.float64)
     largest = float(np.abs(ranges).max())
-    return TrainingData(X if scaling is None else standardize(X, scaling), y, scaling, ranges, names, largest)
+    X_fit = X if scaling is None else standardize(X, scaling)
+    return TrainingData(X_fit, y, scaling, ranges, names, largest, weights)
 
 
 def _judge(result: Fit, stacked: dict[str, np.ndarray], data: TrainingData) -> Assessment:
     """The verdicts on M models, from their weights (in the engine's, standardised, space)."""
     logits = stacked_logits(stacked, data.X)
     prob = torch.sigmoid(torch.from_numpy(logits)).numpy()
-    return assess(prob, logits, data.y, result.start_loss, finite(result.params, result.losses))
+    return assess(prob, logits, data.y, result.start_loss, finite(result.params, result.losses), data.weights)
 
 
 def _record(data: TrainingData) -> dict[str, Any]:
     """What every model remembers of its training data."""
     return {
-        "null_loss": null_loss(data.y),
+        "null_loss": null_loss(data.y, data.weights),
         "scaling": data.scaling,
         "ranges": data.ranges,
         "feature_names": data.feature_names,
@@ -95,6 +101,7 @@ def train(
     callback: Callable[[int, float], Any] | None = None,
     engine: str = "fast",
     init: Any = None,
+    sample_weight: Any = None,
 ) -> dict[str, Any]:
     """Train the tutorial's ``SimpleClassifier`` (continuous XOR, or any numeric inputs).
 
@@ -138,6 +145,12 @@ def train(
         A model to continue training from: its weights are the starting point,
         its hidden size, scaling and column names win over the arguments, and
         its loss history is kept in front of the new epochs'.
+    sample_weight : array-like of shape (n,) or None, default=None
+        Case weights, as scikit-learn's ``fit(sample_weight=)`` and R's
+        ``glm(weights =)`` take them: non-negative, not all zero. Each row's
+        loss is multiplied by its weight over the mean weight, so weights of 1
+        train exactly as none do. The losses, the null loss and the accuracy
+        the model records are weighted means.
 
     Returns
     -------
@@ -175,7 +188,7 @@ def train(
     (True, 1.0)
     """
     start = None if init is None else as_model(init)
-    data = _training_data(X, y, scale=scale, start=start)
+    data = _training_data(X, y, scale=scale, start=start, sample_weight=sample_weight)
     lr = check_lr(lr)
     if start is not None:
         hidden = hidden_units(start)
@@ -187,7 +200,7 @@ def train(
     progress = check_flag(progress, "progress")
     n, p = data.X.shape
     check_step_memory(1, hidden, min(batch_size, n))
-    warn_before_training(n, hidden * (p + 2) + 1, data.y)
+    warn_before_training(n, hidden * (p + 2) + 1, data.y, data.weights)
 
     bar = None
     if progress:
@@ -217,6 +230,7 @@ def train(
             engine=engine,
             on_epoch=None if bar is None and callback is None else on_epoch,
             init=start_state,
+            weights=data.weights,
         )
     finally:
         if bar is not None:
@@ -225,8 +239,10 @@ def train(
     verdict = _judge(result, {k: v[None] for k, v in state.items()}, data)
     if verdict.diverged[0]:
         end = float(verdict.train_loss[0]) if finite(result.params, result.losses)[0] else float("inf")
-        raise ValueError(divergence_message(lr, float(result.start_loss[0]), end, null_loss(data.y)))
-    warn_after_training(verdict, data.y, largest_input=data.largest, scaled=data.scaling is not None)
+        raise ValueError(divergence_message(lr, float(result.start_loss[0]), end, null_loss(data.y, data.weights)))
+    warn_after_training(
+        verdict, data.y, largest_input=data.largest, scaled=data.scaling is not None, weights=data.weights
+    )
     loss = (
         result.losses[0]
         if start is None
@@ -267,6 +283,7 @@ def sweep(
     device: str = "auto",
     scale: bool = False,
     callback: Callable[[int, np.ndarray], Any] | None = None,
+    sample_weight: Any = None,
 ) -> dict[str, Any]:
     """Train one model per (lr, seed) pair, all at once, vectorised over models.
 
@@ -281,7 +298,7 @@ def sweep(
         Learning rates; crossed with ``seeds``.
     seeds : sequence of int
         Seeds; crossed with ``lr``.
-    hidden, batch_size, epochs, device, scale
+    hidden, batch_size, epochs, device, scale, sample_weight
         As for :func:`train`.
     callback : callable or None, default=None
         Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
@@ -300,7 +317,7 @@ def sweep(
         instead of failing the whole sweep; its ``loss`` curve keeps what was
         measured. No warnings: read ``converged``.
     """
-    data = _training_data(X, y, scale=scale, start=None)
+    data = _training_data(X, y, scale=scale, start=None, sample_weight=sample_weight)
     lrs = _check_sequence(lr, "lr", check_lr)
     seed_list = _check_sequence(seeds, "seeds", resolve_seed_strict)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, "fast")
@@ -324,6 +341,7 @@ def sweep(
         epochs=epochs,
         device=dev,
         on_epoch=None if callback is None else lambda epoch, loss: callback(epoch + 1, loss.cpu().numpy()),
+        weights=data.weights,
     )
     states = [unstack(result.params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}

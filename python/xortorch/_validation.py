@@ -186,6 +186,20 @@ def align_columns(X: Any, names: list[str] | None, name: str = "X") -> Any:
     return X[[X.columns[have.index(c)] for c in names]]  # by position: columns need not be strings
 
 
+def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
+    """Case weights as float64 (n,): finite, non-negative, not all zero; None stays None."""
+    if sample_weight is None:
+        return None
+    w = as_float32(sample_weight, "sample_weight", "a numeric array of shape (n,)").astype(np.float64)
+    if w.shape != (n,):
+        raise ValueError(f"`sample_weight` must have shape ({n},), one weight per row of `X`, not {w.shape}.")
+    if (w < 0).any():
+        raise ValueError(f"`sample_weight` must be non-negative, found {w[w < 0][0]:g}.")
+    if not (w > 0).any():
+        raise ValueError("`sample_weight` is zero for every row: nothing would be learned.")
+    return w
+
+
 def check_Xy(X: Any, y: Any, *, features: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     X = check_X(X, features=features)
     return X, check_y(y, X.shape[0])
