@@ -32,11 +32,13 @@ check_frame <- function(data, name) {
   data
 }
 
-# Variables the formula needs that neither `data` nor the formula's environment has.
+# Variables the formula needs that neither `data` nor the formula's environment
+# has (as a value: base's c() is no column c).
 check_columns <- function(formula, data, name) {
   env <- environment(formula) %||% globalenv()
   wanted <- setdiff(all.vars(formula), ".")
-  missing <- wanted[!wanted %in% names(data) & !vapply(wanted, exists, logical(1), envir = env)]
+  in_env <- function(v) exists(v, envir = env) && !is.function(get(v, envir = env))
+  missing <- wanted[!wanted %in% names(data) & !vapply(wanted, in_env, logical(1))]
   if (length(missing)) abort("`", name, "` lacks the column(s) ", paste(missing, collapse = ", "), ".")
 }
 
@@ -49,7 +51,13 @@ training_frame <- function(formula, data, weights, subset, na.action) {
   call <- list(quote(stats::model.frame), formula = formula, data = data, weights = weights, subset = subset,
                na.action = na.action, drop.unused.levels = TRUE)
   frame <- eval(as.call(call[!vapply(call, is.null, logical(1))]))
-  if (nrow(frame) == 0) abort("`data` has no rows left after `subset` and `na.action`.")
+  if (nrow(frame) == 0) {
+    abort("`data` has no rows left: every row has NA in the variables used", if (!is.null(subset)) ", or `subset` picked none",
+          ".")
+  }
+  # drop.unused.levels is for predictors; the response keeps its coding (a sample of one class stays a factor of two).
+  response <- eval(formula[[2L]], data, environment(formula))
+  if (is.factor(response) && is.factor(frame[[1L]])) frame[[1L]] <- factor(frame[[1L]], levels = levels(response))
   frame
 }
 

@@ -75,33 +75,31 @@ logLik.xor_model <- function(object, ...) {
 #' @export
 deviance.xor_model <- function(object, ...) -2 * as.numeric(stats::logLik(object))
 
-# The training rows' 0/1 labels, probabilities and weights, from the rebuilt model frame.
-training_fit <- function(object) {
+# The training rows' design matrix, 0/1 labels and na.action, from the rebuilt model frame.
+training_design <- function(object) {
   frame <- stats::model.frame(object)
   spec <- model_spec(object)
   X <- design_matrix(stats::delete.response(spec$terms), frame, spec$contrasts, "data")
+  rownames(X) <- row.names(frame)
   y <- encode_response(stats::model.response(frame), spec, paste0("data$", spec$response))
-  prob <- as.vector(py_call(xt()$predict(model_to_py(object), data_to_py(X)$X)))
-  list(y = y, prob = stats::setNames(prob, row.names(frame)), na.action = attr(frame, "na.action"))
+  list(X = X, y = y, na.action = attr(frame, "na.action"))
 }
 
 #' @rdname xor_model_methods
 #' @export
-fitted.xor_model <- function(object, ...) {
-  fit <- training_fit(object)
-  stats::naresid(fit$na.action, fit$prob)
-}
+fitted.xor_model <- function(object, ...) stats::predict(object, type = "response")
 
 #' @rdname xor_model_methods
 #' @export
 residuals.xor_model <- function(object, type = c("deviance", "response", "pearson"), ...) {
   type <- match.arg(type)
-  fit <- training_fit(object)
-  p <- fit$prob
+  design <- training_design(object)
+  p <- predictions(object, design, "response", model_spec(object))
+  y <- design$y
   r <- switch(type,
-    response = fit$y - p,
-    pearson = (fit$y - p) / sqrt(p * (1 - p)),
-    deviance = sign(fit$y - p) * sqrt(-2 * (fit$y * log(p) + (1 - fit$y) * log1p(-p)))
+    response = y - p,
+    pearson = (y - p) / sqrt(p * (1 - p)),
+    deviance = sign(y - p) * sqrt(-2 * (y * log(p) + (1 - y) * log1p(-p)))
   )
-  stats::naresid(fit$na.action, stats::setNames(r, names(p)))
+  stats::naresid(design$na.action, stats::setNames(r, names(p)))
 }

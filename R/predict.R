@@ -1,8 +1,19 @@
 #' Predict with a trained model
 #'
+#' Predictions as [stats::predict.glm()] gives them: the probability of class 1
+#' (`"response"`), the logit (`"link"`), or the class in the response's own
+#' coding (`"class"`), for new data or, without `newdata`, for the training
+#' rows. `newdata` is read through the model's formula: the same design
+#' columns (factor levels, interactions, `poly()`) as in training.
+#'
 #' @param object An `xor_model`.
-#' @param newdata A data frame (or a matrix with named columns) holding the
-#'   model's predictors (`x1` and `x2` for the tutorial's model).
+#' @param newdata A data frame or a list of equal-length columns (or a matrix
+#'   with named columns) holding the variables of the model's formula (`x1`
+#'   and `x2` for the tutorial's model). A factor level the model was not
+#'   trained on is an error that names it; zero rows give a zero-length
+#'   answer. Without it, the training rows (rebuilt from the training call's
+#'   data, as [fitted()] does), padded with `NA` where [stats::na.exclude()]
+#'   left rows out.
 #' @param type `"response"` for the probability of class 1 (the sigmoid of the
 #'   logit; `"prob"` is a synonym), `"link"` for the logit (the network's raw
 #'   output), `"class"` for the predicted class (probability >= 0.5) in the
@@ -12,10 +23,13 @@
 #'   predictor: [stats::na.pass()] (the default) predicts `NA` for them and
 #'   the other rows as usual; [stats::na.omit()] leaves them out;
 #'   [stats::na.fail()] makes them an error.
+#' @param se.fit Standard errors are not available for a network: `TRUE` is an
+#'   error rather than being ignored.
 #' @param ... Unused.
 #' @returns A vector with one value per row of `newdata` (fewer with
 #'   `na.omit`), named by its row names: numeric for `"response"` and `"link"`,
 #'   the response's coding for `"class"`.
+#' @seealso [xor_evaluate()], [xor_predict_grid()], [stats::predict.glm()].
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
@@ -24,18 +38,35 @@
 #' predict(m, new)
 #' predict(m, new, type = "link")
 #' predict(m, new, type = "class")
+#' cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
+#' fit <- xor_train(am ~ hp + wt + factor(cyl), data = cars, epochs = 300, seed = 1)
+#' head(predict(fit, type = "class"))
 # `na.action` is the name every predict() method uses.
 predict.xor_model <- function(object, newdata, type = c("response", "link", "class", "prob"),
-                              na.action = stats::na.pass, ...) { # nolint: object_name_linter.
+                              na.action = stats::na.pass, se.fit = FALSE, ...) { # nolint: object_name_linter.
   type <- match.arg(type)
   if (type == "prob") type <- "response"
+  if (!identical(se.fit, FALSE)) {
+    abort("`se.fit` is not available for a neural network: there are no standard errors to give. Use glm() for them.")
+  }
   spec <- model_spec(object)
-  if (missing(newdata)) {
-    abort("`newdata` is missing: give a data frame with the columns ", paste(spec$predictors, collapse = ", "), ".")
+  if (missing(newdata) || is.null(newdata)) {
+    if (is.null(object$call)) {
+      abort("`newdata` is missing, and this model has no training call to rebuild its data from: give a data ",
+            "frame with the columns ", paste(all.vars(stats::delete.response(spec$terms)), collapse = ", "), ".")
+    }
+    return(predictions(object, training_design(object), type, spec, pad = TRUE))
   }
   if (is.matrix(newdata) && !is.null(colnames(newdata))) newdata <- as.data.frame(newdata)
   X <- model_data(spec, newdata, "newdata", response = FALSE)$X
   X <- apply_na_action(X, na.action) # nolint: object_name_linter.
+  predictions(object, list(X = X), type, spec)
+}
+
+# Predictions for the rows of a design matrix (NA for rows with NA), as `type` asks;
+# with `pad`, rows the training na.action excluded come back as NA.
+predictions <- function(object, design, type, spec, pad = FALSE) {
+  X <- design$X
   out <- rep(NA_real_, nrow(X))
   names(out) <- rownames(X)
   complete <- stats::complete.cases(X)
@@ -46,8 +77,9 @@ predict.xor_model <- function(object, newdata, type = c("response", "link", "cla
       rename = c(X = "newdata")
     ))
   }
-  if (type != "class") return(out)
-  stats::setNames(decode_class(as.integer(out), spec), names(out))
+  if (type == "class") out <- stats::setNames(decode_class(as.integer(out), spec), names(out))
+  if (pad) out <- stats::naresid(design$na.action, out)
+  out
 }
 
 apply_na_action <- function(X, action) {

@@ -28,6 +28,8 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
                       progress = interactive()) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
+  # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
+  if (missing(formula) || is.data.frame(formula)) environment(args$formula) <- parent.frame()
   data <- args$data  # what `scale`'s default looks at
   if (!is.numeric(lr) || length(lr) == 0) {
     abort("`lr` must be a numeric vector of positive numbers, not ", describe(lr), ".")

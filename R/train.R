@@ -96,6 +96,8 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
                       weights = NULL, subset = NULL, na.action = stats::na.omit, progress = interactive()) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
+  # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
+  if (missing(formula) || is.data.frame(formula)) environment(args$formula) <- parent.frame()
   data <- args$data  # what `scale`'s default looks at: xor_train(d) passes d first
   if (!is.null(init) && (missing(formula) || is.data.frame(formula))) {
     args$formula <- model_spec(check_model(init, "init"))$formula
@@ -151,6 +153,7 @@ with_formula <- function(model, call, td) {
   model$na.action <- td$na.action
   model$n_obs <- if (is.null(td$weights)) length(td$y) else sum(td$weights != 0)
   model$weight_sum <- if (is.null(td$weights)) length(td$y) else sum(td$weights)
+  model$class_counts <- stats::setNames(tabulate(td$y + 1L, 2L), class_names(td$spec) %||% c("0", "1"))
   model
 }
 
@@ -205,37 +208,64 @@ print_fit_quality <- function(x) {
   invisible()
 }
 
+#' Summarise a trained model
+#'
+#' What a statistician asks of a fit first: how much data (rows, classes, rows
+#' dropped for `NA`), how training went (epochs, learning rate, scaling) and
+#' what the fit is worth on its training data: the training loss against the
+#' null (intercept-only) loss, as [stats::glm()]'s deviance against its null
+#' deviance, the training accuracy, and whether it converged.
+#'
+#' @param object An `xor_model`.
+#' @param x A `summary.xor_model`.
+#' @param ... Unused.
+#' @returns A list of class `summary.xor_model`, printed as a short report.
+#' @seealso [xor_train()], [xor_model_methods].
 #' @export
+#' @examplesIf xortorch_available()
+#' cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
+#' summary(xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1))
 summary.xor_model <- function(object, ...) {
+  spec <- model_spec(object)
   structure(list(
+    formula = spec$formula,
     hidden = length(object$state[["linear1.bias"]]),
-    inputs = length(model_spec(object)$predictors),
+    inputs = length(spec$predictors),
     parameters = sum(lengths(object$state)),
     config = object$config,
     device = object$device,
     seconds = object$seconds,
     epochs = length(object$loss),
     loss = if (length(object$loss)) object$loss[c(1, length(object$loss))] else numeric(),
+    class_counts = object$class_counts,
+    dropped = length(object$na.action),
     fit = object[c("converged", "null_loss", "train_loss", "train_accuracy")]
   ), class = "summary.xor_model")
 }
 
+#' @rdname summary.xor_model
 #' @export
 print.summary.xor_model <- function(x, ...) {
+  cat("Formula: ", deparse1(x$formula), "\n", sep = "")
   cat(sprintf("SimpleClassifier %d-%d-1, %d parameters\n", x$inputs, x$hidden, x$parameters))
   cfg <- x$config
-  if (x$epochs > 0) {
-    cat(sprintf("Training: lr %g, batch size %d, %d epochs, seed %s, %s points\n",
-                cfg$lr, cfg$batch_size, cfg$epochs, format(cfg$seed), format(cfg$n)))
-    cat(sprintf("Loss: %.4f (epoch 1) -> %.4f (epoch %d)\n", x$loss[1], x$loss[2], x$epochs))
-    if (!is.null(x$fit$converged)) {
-      cat(sprintf("Null (intercept-only) loss: %.4f; training loss %.4f, accuracy %.4f; converged: %s\n",
-                  x$fit$null_loss, x$fit$train_loss, x$fit$train_accuracy, if (x$fit$converged) "yes" else "no"))
-    }
-    cat(sprintf("Device: %s, %.3f s\n", x$device, x$seconds))
-  } else {
+  if (x$epochs == 0) {
     cat("Loaded from a file (no training history)\n")
+    return(invisible(x))
   }
+  counts <- if (length(x$class_counts)) {
+    paste0(" (", paste(sprintf("%s: %d", names(x$class_counts), x$class_counts), collapse = ", "), ")")
+  }
+  cat(sprintf("Data: %s rows%s%s\n", format(cfg$n), counts,
+              if (x$dropped) sprintf("; %d rows with NA left out", x$dropped) else ""))
+  cat(sprintf("Training: lr %g, batch size %d, %d epochs, seed %s, inputs %s\n", cfg$lr, cfg$batch_size, x$epochs,
+              format(cfg$seed), if (isTRUE(cfg$scale)) "standardised" else "raw"))
+  cat(sprintf("Loss: %.4f (epoch 1) -> %.4f (epoch %d)\n", x$loss[1], x$loss[2], x$epochs))
+  if (!is.null(x$fit$converged)) {
+    cat(sprintf("Null (intercept-only) loss: %.4f; training loss %.4f, accuracy %.4f; converged: %s\n",
+                x$fit$null_loss, x$fit$train_loss, x$fit$train_accuracy, if (x$fit$converged) "yes" else "no"))
+  }
+  cat(sprintf("Device: %s, %.3f s\n", x$device, x$seconds))
   invisible(x)
 }
 

@@ -9,7 +9,7 @@ test_that("xor_save and xor_load round-trip a model", {
   expect_length(loaded$loss, 0)
   d <- xor_data(100, seed = 2)
   expect_identical(predict(loaded, d), predict(m, d))
-  expect_identical(loaded$terms$predictors, c("x1", "x2"))
+  expect_identical(loaded$spec$predictors, c("x1", "x2"))
   expect_match(capture.output(print(loaded)), "Loaded from a file", all = FALSE)
 })
 

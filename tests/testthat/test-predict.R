@@ -92,8 +92,9 @@ test_that("coef, as.data.frame, fitted and residuals behave like a fitted model'
   expect_identical(names(h), c("epoch", "loss"))
   expect_identical(h$loss, m$loss)
   expect_identical(h$epoch, seq_len(100))
-  expect_error(fitted(m), "keeps no training data")
-  expect_error(residuals(m), "keeps no training data")
+  # Rebuilt from the training call's data, as model.frame.lm() does.
+  expect_equal(fitted(m), predict(m, train_data()))
+  expect_length(residuals(m), 2500)
 })
 
 test_that("weights of the wrong shape are refused, naming the parameter and both shapes", {

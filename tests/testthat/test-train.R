@@ -61,7 +61,8 @@ test_that("print and summary describe the model", {
   expect_match(out, "Parameter linear2.weight, shape [1, 4]", fixed = TRUE, all = FALSE)
   expect_match(out, "final loss", all = FALSE)
   s <- capture.output(summary(m))
-  expect_match(s[1], "SimpleClassifier 2-4-1, 17 parameters")
+  expect_match(s[1], "Formula: label ~ x1 + x2", fixed = TRUE)
+  expect_match(s[2], "SimpleClassifier 2-4-1, 17 parameters")
   expect_match(s, "lr 0.1, batch size 128, 5 epochs, seed 1", all = FALSE)
 })
 
@@ -82,7 +83,8 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_train(transform(d, label = c(0L, 3L))), "`data$label` must hold only 0 and 1", fixed = TRUE)
   expect_error(xor_train(transform(d, x2 = c(Inf, 1))), "`data$x2` contains infinite values", fixed = TRUE)
   expect_error(xor_train(transform(d, x2 = c(1e300, 1))), "`data$x2` holds 1e+300, beyond float32", fixed = TRUE)
-  expect_error(xor_train(transform(d, x2 = c(NA_real_, NA))), "`data` has no rows without NA.", fixed = TRUE)
+  expect_error(xor_train(transform(d, x2 = c(NA_real_, NA))), "`data` has no rows left: every row has NA",
+               fixed = TRUE)
   expect_error(xor_train(d, d), "`formula` must be a formula such as label ~ x1 + x2, not a data frame.", fixed = TRUE)
   expect_error(xor_train("label", d), "`formula` must be a formula with a response")
 })
@@ -160,7 +162,7 @@ test_that("your own data: a formula, a factor response and scale = TRUE (issue 1
   train <- make(2000, 1)
   test <- make(1000, 2)
   m <- xor_train(y ~ ., data = train, scale = TRUE, seed = 1, progress = FALSE)
-  expect_identical(m$terms$predictors, c("a", "b", "c"))
+  expect_identical(m$spec$predictors, c("a", "b", "c"))
   expect_gte(xor_evaluate(m, test), 0.95)
   cls <- predict(m, test, type = "class")
   expect_identical(levels(cls), c("no", "yes"))
@@ -173,9 +175,9 @@ test_that("your own data: a formula, a factor response and scale = TRUE (issue 1
   expect_equal(as.vector(py), unname(predict(m, test)), tolerance = 1e-4)
   expect_equal(unname(predict(xor_load(path), data.frame(x1 = test$a, x2 = test$b, x3 = test$c))),
                unname(predict(m, test)), tolerance = 1e-6)
-  # Predictors that are not numbers are named, never dummy-coded.
-  expect_error(xor_train(y ~ a + g, transform(train, g = factor(a > 50)), progress = FALSE),
-               "`data$g` must be numeric, not a factor", fixed = TRUE)
+  # Factor predictors are dummy-coded, as glm() codes them.
+  with_factor <- xor_train(y ~ a + g, transform(train, g = factor(a > 50)), epochs = 5, seed = 1, progress = FALSE)
+  expect_identical(with_factor$spec$predictors, c("a", "gTRUE"))
   expect_error(xor_evaluate(m, test[c("a", "b")]), "`data` lacks the column(s) y, c.", fixed = TRUE)
 })
 
