@@ -110,6 +110,9 @@ def train(
     X : array-like or DataFrame of shape (n, p)
         Inputs: p >= 1 numeric columns (2 in the tutorial). A data frame's
         column names are recorded, and ``predict`` then matches columns by name.
+        A model trained from R takes R's design matrix: the columns of
+        ``model.matrix(formula, data)`` without its intercept, in that order
+        (factor levels as 0/1 dummy columns); its ``$spec$predictors`` names them.
     y : array-like of shape (n,)
         Labels, 0 or 1.
     hidden : int, default=4
