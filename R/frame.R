@@ -44,7 +44,8 @@ check_columns <- function(formula, data, name) {
 
 # The model frame of the training data, as glm() builds it: `weights` and
 # `subset` are expressions evaluated in `data` (then the formula's environment).
-training_frame <- function(formula, data, weights, subset, na.action) {
+# `na.action` is model.frame()'s own argument name.
+training_frame <- function(formula, data, weights, subset, na.action) { # nolint: object_name_linter.
   data <- check_frame(data, "data")
   if (nrow(data) == 0) abort("`data` has no rows.")
   check_columns(formula, data, "data")
@@ -52,8 +53,8 @@ training_frame <- function(formula, data, weights, subset, na.action) {
                na.action = na.action, drop.unused.levels = TRUE)
   frame <- eval(as.call(call[!vapply(call, is.null, logical(1))]))
   if (nrow(frame) == 0) {
-    abort("`data` has no rows left: every row has NA in the variables used", if (!is.null(subset)) ", or `subset` picked none",
-          ".")
+    abort("`data` has no rows left: every row has NA in the variables used",
+          if (!is.null(subset)) ", or `subset` picked none", ".")
   }
   # drop.unused.levels is for predictors; the response keeps its coding (a sample of one class stays a factor of two).
   response <- eval(formula[[2L]], data, environment(formula))

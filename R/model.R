@@ -60,7 +60,7 @@ model.frame.xor_model <- function(formula, ...) {
 
 #' @rdname xor_model_methods
 #' @export
-nobs.xor_model <- function(object, ...) object$n_obs %||% object$config$n
+nobs.xor_model <- function(object, ...) object$n_obs %||% object$config$n # nolint: object_name_linter.
 
 #' @rdname xor_model_methods
 #' @export

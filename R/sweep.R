@@ -24,8 +24,8 @@
 #' best <- xor_sweep_model(s, which.max(s$accuracy))
 xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3,
                       hidden = 4, batch_size = 128, epochs = 100, device = "auto",
-                      scale = !inherits(data, "xor_data"), weights = NULL, subset = NULL, na.action = stats::na.omit,
-                      progress = interactive()) {
+                      scale = !inherits(data, "xor_data"), weights = NULL, subset = NULL,
+                      na.action = stats::na.omit, progress = interactive()) { # nolint: object_name_linter.
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.

@@ -93,7 +93,8 @@
 #' raw$converged
 xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
                       epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
-                      weights = NULL, subset = NULL, na.action = stats::na.omit, progress = interactive()) {
+                      weights = NULL, subset = NULL, na.action = stats::na.omit, # nolint: object_name_linter.
+                      progress = interactive()) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
