@@ -17,4 +17,5 @@
 #'   and values within float32's range (about 3.4e38); past them the error says
 #'   so.
 #' @keywords internal
+#' @importFrom stats coef deviance fitted formula logLik model.frame nobs predict residuals terms
 "_PACKAGE"
