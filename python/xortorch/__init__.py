@@ -16,7 +16,7 @@ from ._io import load_model, save_model
 from ._model import SimpleClassifier, to_module
 from ._plot import plot_decision_boundary, plot_samples
 from ._predict import evaluate, predict, predict_grid
-from ._train import sweep, train
+from ._train import sweep, sweep_model, train
 from ._validation import MAX_GRID_POINTS, MAX_POINTS
 
 __version__ = "0.1.0"
@@ -26,6 +26,7 @@ __all__ = [
     "MAX_POINTS",
     "FitWarning",
     "SimpleClassifier",
+    "XORClassifier",
     "XORDataset",
     "bench",
     "evaluate",
@@ -38,6 +39,16 @@ __all__ = [
     "predict_grid",
     "save_model",
     "sweep",
+    "sweep_model",
     "to_module",
     "train",
 ]
+
+
+def __getattr__(name: str):
+    # scikit-learn is optional: XORClassifier imports it on first use.
+    if name == "XORClassifier":
+        from ._sklearn import XORClassifier
+
+        return XORClassifier
+    raise AttributeError(f"module 'xortorch' has no attribute {name!r}")

@@ -51,6 +51,9 @@ ENGINES = ("fast", "autograd")
 #: bound ``train``/``sweep`` refuse up front instead of swapping or being killed.
 MAX_STEP_BYTES = 2 << 30
 
+#: Longest stretch of training between calls of ``fit``'s ``heartbeat``.
+HEARTBEAT_SECONDS = 0.2
+
 
 def check_step_memory(models: int, hidden: int, batch: int) -> None:
     need = 6 * 4 * models * hidden * batch
@@ -225,11 +228,26 @@ def fit(
     epochs: int,
     device: torch.device,
     engine: str = "fast",
-    on_epoch: Callable[[int, torch.Tensor], None] | None = None,
+    on_epoch: Callable[[int, torch.Tensor, Callable[[], Params]], bool | None] | None = None,
     init: dict[str, np.ndarray] | None = None,
     weights: np.ndarray | None = None,
+    weight_decay: float = 0.0,
+    heartbeat: Callable[[], None] | None = None,
 ) -> Fit:
     """Train ``len(seeds)`` models at once.
+
+    ``on_epoch(epoch, mean_loss, current)`` gets the (M,) loss tensor after
+    each epoch and ``current()``, which returns the per-model weights now; when
+    it returns ``False`` training stops there (``losses`` then has the epochs
+    run). ``heartbeat()`` is called between batches whenever
+    ``HEARTBEAT_SECONDS`` have passed since the last call or epoch, so a
+    caller (R, with its time limits and Ctrl-C) gets control back during long
+    epochs; an exception it raises, or a string it returns (the reason),
+    stops training.
+
+    ``weight_decay`` is L2 regularisation as ``torch.optim.SGD`` defines it:
+    each step also subtracts ``lr * weight_decay * w`` from every weight and
+    bias (nnet's ``decay``).
 
     ``weights`` (n,) are case weights (checked, not all zero): each row's loss
     is multiplied by its weight over their mean, so weights of 1 (or any one
@@ -260,6 +278,10 @@ def fit(
         # divided by the batch size: the loss is the batch mean, the gradients are sums.
         # V holds twice the first layer, so its step is twice as long.
         lr_shaped = (2 * lr.view(U, 1, L, 1).expand(U, 1, L, hidden).reshape(U, 1, -1), lr.view(M, 1, 1))
+        # Decay multiplies each weight by (1 - lr wd); V holds 2 W1, which scales the same way.
+        decay = None
+        if weight_decay:
+            decay = (1 - weight_decay * lr_shaped[0] / 2, 1 - weight_decay * lr_shaped[1])
         sizes = {B for B in (min(batch_size, n), n % batch_size) if B}
         step_lr = {B: [r / B for r in lr_shaped] for B in sizes}
         work = {B: Workspace(params, B) for B in sizes}
@@ -278,9 +300,15 @@ def fit(
             for i in range(0, n, batch_size)
         ]
         sign = torch.empty(U, 1, n, device=device, dtype=torch.float32)
-        reference = _autograd_setup(params, lrs, device) if engine == "autograd" else None
+        reference = _autograd_setup(params, lrs, device, weight_decay) if engine == "autograd" else None
 
-        start = time.perf_counter()
+        def current() -> Params:
+            grouped = params if reference is None else _autograd_params(reference[0])
+            return tuple(t.index_select(0, back).clone() for t in from_groups(grouped))
+
+        back = torch.tensor(np.argsort(layout.order), device=device)
+        start = last_beat = time.perf_counter()
+        run = epochs
         for epoch in range(epochs):
             perm = torch.stack([torch.randperm(n, generator=g) for g in layout.generators]).to(device)
             if source is not None:
@@ -291,9 +319,17 @@ def fit(
                 torch.index_select(w_all, 0, perm.view(-1), out=ws.view(-1))
             logits = []
             for xb, yb, wb in batches:
+                if heartbeat is not None and time.perf_counter() - last_beat >= HEARTBEAT_SECONDS:
+                    reason = heartbeat()
+                    if isinstance(reason, str):  # R hands back its condition's message rather than raising
+                        raise RuntimeError(reason)
+                    last_beat = time.perf_counter()
                 if reference is None:
                     space = work[yb.shape[2]]
                     logits.append(_step(xb, yb, space, wb))
+                    if decay is not None:  # after the gradient, which is taken at the undecayed weights
+                        for param, factor in zip(params, decay):
+                            param.mul_(factor)
                     torch._foreach_addcmul_(params, (space.grad_V, space.grad_w2b), step_lr[yb.shape[2]], value=-1.0)
                 else:
                     row_weight = None if wb is None else wb[0, 0]
@@ -305,16 +341,17 @@ def fit(
             if ws is not None:
                 epoch_loss.mul_(ws)
             losses[:, epoch] = epoch_loss.mean(2).view(M)
-            if on_epoch is not None:
-                on_epoch(epoch, losses[:, epoch])
+            if on_epoch is not None and on_epoch(epoch, losses[:, epoch], current) is False:
+                run = epoch + 1
+                break
+            last_beat = time.perf_counter()
         if reference is not None:
             params = _autograd_params(reference[0])
         if device.type == "cuda":
             torch.cuda.synchronize(device)
         seconds = time.perf_counter() - start
-        back = torch.tensor(np.argsort(layout.order), device=device)
         models = tuple(t.index_select(0, back) for t in from_groups(params))
-        losses_back = losses.index_select(0, back).cpu().numpy().astype(np.float64)
+        losses_back = losses[:, :run].index_select(0, back).cpu().numpy().astype(np.float64)
         return Fit(models, losses_back, seconds, start_loss[back.cpu().numpy()])
 
 
@@ -326,7 +363,7 @@ def finite(models: Params, losses: np.ndarray) -> np.ndarray:
 
 
 def _autograd_setup(
-    params: Params, lrs: Sequence[float], device: torch.device
+    params: Params, lrs: Sequence[float], device: torch.device, weight_decay: float = 0.0
 ) -> tuple[SimpleClassifier, torch.optim.Optimizer]:
     if len(lrs) != 1:
         raise ValueError("`engine` 'autograd' trains one model at a time.")
@@ -334,7 +371,7 @@ def _autograd_setup(
     module = blank_module(W1.shape[2], W1.shape[1])
     module.load_state_dict(dict(zip(PARAM_NAMES, (W1[0], b1[0], W2[0], b2[0]))))
     module.to(device).train()
-    return module, torch.optim.SGD(module.parameters(), lr=float(lrs[0]))
+    return module, torch.optim.SGD(module.parameters(), lr=float(lrs[0]), weight_decay=weight_decay)
 
 
 def _autograd_step(

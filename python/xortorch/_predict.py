@@ -75,7 +75,7 @@ def accuracy(
 KINDS = ("prob", "logit", "class")
 
 
-def predict(model: Any, X: Any, *, kind: str = "prob") -> np.ndarray:
+def predict(model: Any, X: Any, *, kind: str = "prob", threshold: float = 0.5) -> np.ndarray:
     """Predict for each row of ``X``.
 
     Parameters
@@ -90,7 +90,9 @@ def predict(model: Any, X: Any, *, kind: str = "prob") -> np.ndarray:
     kind : {"prob", "logit", "class"}, default="prob"
         "prob": the probability of class 1, the sigmoid of the logit; "logit":
         the network's raw output; "class": 0/1, 1 where the probability is
-        ``>= 0.5`` (the logit ``>= 0``).
+        ``>= threshold``.
+    threshold : float, default=0.5
+        The probability from which "class" says 1 (lower it for a rare class).
 
     Returns
     -------
@@ -99,13 +101,21 @@ def predict(model: Any, X: Any, *, kind: str = "prob") -> np.ndarray:
     """
     if kind not in KINDS:
         raise ValueError(f"`kind` must be one of {', '.join(map(repr, KINDS))}, not {kind!r}.")
+    threshold = _check_threshold(threshold)
     model = as_model(model)
     X = align_columns(X, model.get("feature_names"))
     logit = _logits(model["state"], check_X(X, features=input_count(model)))
     if kind == "logit":
         return logit
     prob = torch.sigmoid(torch.from_numpy(logit)).numpy()
-    return prob if kind == "prob" else (prob >= 0.5).astype(np.int64)
+    return prob if kind == "prob" else (prob >= threshold).astype(np.int64)
+
+
+def _check_threshold(threshold: Any) -> float:
+    threshold = check_number(threshold, "threshold", allow_zero=True)
+    if threshold > 1:
+        raise ValueError(f"`threshold` must lie in [0, 1], not {threshold:g}.")
+    return threshold
 
 
 def evaluate(model: Any, X: Any, y: Any, *, threshold: float = 0.5) -> float:
@@ -116,9 +126,7 @@ def evaluate(model: Any, X: Any, y: Any, *, threshold: float = 0.5) -> float:
     """
     model = as_model(model)
     X, y = check_Xy(align_columns(X, model.get("feature_names")), y, features=input_count(model))
-    threshold = check_number(threshold, "threshold", allow_zero=True)
-    if threshold > 1:
-        raise ValueError(f"`threshold` must lie in [0, 1], not {threshold:g}.")
+    threshold = _check_threshold(threshold)
     return float(accuracy(_probabilities(model["state"], X), y, threshold))
 
 

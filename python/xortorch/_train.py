@@ -14,6 +14,7 @@ from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
 from ._predict import stacked_logits
 from ._scaling import check_scaling, fold, scaling_of, standardize, unfold
+from ._steer import Monitor, check_valid, check_valid_pair, class_weights, stratified_split
 from ._validation import (
     MAX_HIDDEN,
     MAX_POINTS,
@@ -21,6 +22,7 @@ from ._validation import (
     check_flag,
     check_int,
     check_lr,
+    check_number,
     check_sample_weight,
     check_Xy,
     column_names,
@@ -45,11 +47,20 @@ class TrainingData(NamedTuple):
     ranges: np.ndarray  # (p, 2) each input's training minimum and maximum, raw units
     feature_names: list[str] | None  # a data frame's column names
     largest: float  # the largest raw |value|
-    weights: np.ndarray | None  # case weights, float64 (n,)
+    weights: np.ndarray | None  # case (and class) weights, float64 (n,)
+    valid: tuple[np.ndarray, np.ndarray] | None  # validation inputs (on the engine's scale) and labels
 
 
 def _training_data(
-    X: Any, y: Any, *, scale: Any, start: dict[str, Any] | None, sample_weight: Any = None
+    X: Any,
+    y: Any,
+    *,
+    scale: Any,
+    start: dict[str, Any] | None,
+    sample_weight: Any = None,
+    valid: Any = None,
+    seed: int = 0,
+    class_weight: Any = None,
 ) -> TrainingData:
     """Check the data; with ``start`` (a model to continue), its columns and scaling win."""
     names = column_names(X)
@@ -58,6 +69,17 @@ def _training_data(
         names = list(start["feature_names"])
     X, y = check_Xy(X, y, features=None if start is None else input_count(start))
     weights = check_sample_weight(sample_weight, X.shape[0])
+    valid = check_valid(valid)
+    X_valid = y_valid = None
+    if isinstance(valid, float):  # a stratified hold-out of the rows, drawn from the seed
+        keep, held = stratified_split(y, valid, seed)
+        X, y, X_valid, y_valid = X[keep], y[keep], X[held], y[held]
+        weights = None if weights is None else weights[keep]
+    elif valid is not None:
+        X_valid, y_valid = check_valid_pair(valid, names, X.shape[1])
+    per_class = class_weights(class_weight, y)
+    if per_class is not None:
+        weights = check_sample_weight(per_class if weights is None else weights * per_class, X.shape[0])
     scale = check_flag(scale, "scale")
     if start is not None:
         scaling = check_scaling(start.get("scaling"), X.shape[1])
@@ -65,8 +87,9 @@ def _training_data(
         scaling = scaling_of(X) if scale else None
     ranges = np.column_stack([X.min(axis=0), X.max(axis=0)]).astype(np.float64)
     largest = float(np.abs(ranges).max())
-    X_fit = X if scaling is None else standardize(X, scaling)
-    return TrainingData(X_fit, y, scaling, ranges, names, largest, weights)
+    on_scale = (lambda Z: Z) if scaling is None else (lambda Z: standardize(Z, scaling))
+    held_out = None if X_valid is None or y_valid is None else (on_scale(X_valid), y_valid)
+    return TrainingData(on_scale(X), y, scaling, ranges, names, largest, weights, held_out)
 
 
 def _judge(result: Fit, stacked: dict[str, np.ndarray], data: TrainingData) -> Assessment:
@@ -98,10 +121,16 @@ def train(
     device: str = "auto",
     scale: bool = False,
     progress: bool = False,
-    callback: Callable[[int, float], Any] | None = None,
+    callback: Callable[..., Any] | None = None,
     engine: str = "fast",
     init: Any = None,
     sample_weight: Any = None,
+    valid: Any = None,
+    patience: int | None = None,
+    min_delta: float = 0.0,
+    weight_decay: float = 0.0,
+    class_weight: Any = None,
+    heartbeat: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
     """Train the tutorial's ``SimpleClassifier`` (continuous XOR, or any numeric inputs).
 
@@ -139,8 +168,11 @@ def train(
     progress : bool, default=False
         Show a tqdm progress bar.
     callback : callable or None, default=None
-        Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
-        1). An exception it raises stops training and propagates.
+        Called after each epoch as ``callback(epoch, loss)``, or, if it takes
+        three arguments, ``callback(epoch, loss, info)`` with ``info`` =
+        ``{"valid_loss", "valid_accuracy", "weights"}`` (the current weights
+        on raw inputs, read-only arrays). Returning ``False`` stops training:
+        the model so far is returned. An exception it raises propagates.
     engine : {"fast", "autograd"}, default="fast"
         "fast" uses hand-written gradients; "autograd" the tutorial's
         ``loss.backward()`` and ``torch.optim.SGD``. Both compute the same thing.
@@ -154,6 +186,29 @@ def train(
         loss is multiplied by its weight over the mean weight, so weights of 1
         train exactly as none do. The losses, the null loss and the accuracy
         the model records are weighted means.
+    valid : float, (X_valid, y_valid) or None, default=None
+        A validation set, measured after every epoch: a fraction of the rows
+        held out (stratified by class, drawn from ``seed``) or your own pair.
+        The model records ``valid_loss`` and ``valid_accuracy`` per epoch.
+    patience : int or None, default=None
+        Early stopping (needs ``valid``): stop once the validation loss has not
+        improved by ``min_delta`` for ``patience`` epochs, and return the
+        weights of the best validation epoch (``best_epoch``).
+    min_delta : float, default=0.0
+        The improvement in validation loss that counts, for ``patience``.
+    weight_decay : float, default=0.0
+        L2 regularisation as ``torch.optim.SGD`` (and nnet's ``decay``) define
+        it: each step also shrinks every weight and bias by ``lr * weight_decay``
+        times itself.
+    class_weight : "balanced", dict or None, default=None
+        Weights per class, multiplying ``sample_weight``: "balanced" gives each
+        class the weight n / (2 n_class), as scikit-learn does; ``{0: w0, 1: w1}``
+        sets them. For a rare class, with ``predict(kind="class", threshold=)``.
+    heartbeat : callable or None, default=None
+        Called between batches at least every 0.2 s of training; an exception it
+        raises stops training, and so does a string it returns (raised as
+        ``RuntimeError(reason)``). R uses it so that its time limits and Ctrl-C
+        interrupt a long fit.
 
     Returns
     -------
@@ -166,7 +221,11 @@ def train(
         the loss is not meaningfully below the null loss); and what predict
         needs: ``scaling`` (None, or the folded ``center`` and ``scale``),
         ``ranges`` ((p, 2) training minimum and maximum of each input) and
-        ``feature_names`` (a data frame's columns, else None).
+        ``feature_names`` (a data frame's columns, else None); and how training
+        went: ``valid_loss`` and ``valid_accuracy`` (per epoch, None without
+        ``valid``), ``best_epoch`` (of the lowest validation loss), ``epochs_run``
+        (this call's, fewer than ``epochs`` when stopped) and ``stopped_by``
+        ("epochs", "early stopping" or "callback").
 
     Raises
     ------
@@ -191,15 +250,24 @@ def train(
     (True, 1.0)
     """
     start = None if init is None else as_model(init)
-    data = _training_data(X, y, scale=scale, start=start, sample_weight=sample_weight)
+    seed = resolve_seed(seed)
+    data = _training_data(
+        X, y, scale=scale, start=start, sample_weight=sample_weight, valid=valid, seed=seed, class_weight=class_weight
+    )
     lr = check_lr(lr)
+    weight_decay = check_number(weight_decay, "weight_decay", allow_zero=True)
+    min_delta = check_number(min_delta, "min_delta", allow_zero=True)
+    if patience is not None:
+        patience = check_int(patience, "patience", minimum=1)
+        if data.valid is None:
+            raise ValueError("`patience` stops on the validation loss: give `valid` too.")
+    for name, fn in (("callback", callback), ("heartbeat", heartbeat)):
+        if fn is not None and not callable(fn):
+            raise TypeError(f"`{name}` must be callable or None, not {type(fn).__name__}.")
     if start is not None:
         hidden = hidden_units(start)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, engine)
-    seed = resolve_seed(seed)
     dev = resolve_device(device)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"`callback` must be callable or None, not {type(callback).__name__}.")
     progress = check_flag(progress, "progress")
     n, p = data.X.shape
     check_step_memory(1, hidden, min(batch_size, n))
@@ -211,11 +279,16 @@ def train(
 
         bar = tqdm(total=epochs, desc="Training", unit="epoch")
 
-    def on_epoch(epoch: int, loss: torch.Tensor) -> None:
-        if bar is not None:
-            bar.update(1)
-        if callback is not None:
-            callback(epoch + 1, float(loss[0]))
+    monitor = Monitor(
+        valid=data.valid,
+        patience=patience,
+        min_delta=min_delta,
+        callback=callback,
+        raw_weights=lambda state: (
+            fold(state, data.scaling) if data.scaling else {k: v.copy() for k, v in state.items()}
+        ),
+        on_epoch=None if bar is None else lambda epoch, loss: bar.update(1),
+    )
 
     start_state = None
     if start is not None:
@@ -231,13 +304,17 @@ def train(
             epochs=epochs,
             device=dev,
             engine=engine,
-            on_epoch=None if bar is None and callback is None else on_epoch,
+            on_epoch=None if bar is None and callback is None and data.valid is None else monitor,
             init=start_state,
             weights=data.weights,
+            weight_decay=weight_decay,
+            heartbeat=heartbeat,
         )
     finally:
         if bar is not None:
             bar.close()
+    if patience is not None and monitor.best is not None:  # the best validation epoch's weights
+        result = result._replace(params=monitor.best)
     state = unstack(result.params, 0)
     verdict = _judge(result, {k: v[None] for k, v in state.items()}, data)
     if verdict.diverged[0]:
@@ -246,11 +323,16 @@ def train(
     warn_after_training(
         verdict, data.y, largest_input=data.largest, scaled=data.scaling is not None, weights=data.weights
     )
-    loss = (
-        result.losses[0]
-        if start is None
-        else np.concatenate([np.asarray(start.get("loss", []), np.float64).reshape(-1), result.losses[0]])
-    )
+    before = np.zeros(0) if start is None else np.asarray(start.get("loss", []), np.float64).reshape(-1)
+    loss = np.concatenate([before, result.losses[0]])
+    history: dict[str, Any] = {"valid_loss": None, "valid_accuracy": None, "best_epoch": None}
+    if data.valid is not None:
+        pad = np.full(before.size, np.nan)
+        history = {
+            "valid_loss": np.concatenate([pad, monitor.valid_loss]),
+            "valid_accuracy": np.concatenate([pad, monitor.valid_accuracy]),
+            "best_epoch": before.size + monitor.best_epoch,
+        }
     config = dict(
         hidden=hidden,
         lr=lr,
@@ -260,6 +342,7 @@ def train(
         engine=engine,
         n=n,
         scale=data.scaling is not None,
+        weight_decay=weight_decay,
     )
     return {
         "state": state if data.scaling is None else fold(state, data.scaling),
@@ -270,6 +353,9 @@ def train(
         "train_loss": float(verdict.train_loss[0]),
         "train_accuracy": float(verdict.train_accuracy[0]),
         "converged": bool(verdict.converged[0]),
+        **history,
+        "epochs_run": int(result.losses.shape[1]),
+        "stopped_by": monitor.stopped_by,
         **_record(data),
     }
 
@@ -285,8 +371,11 @@ def sweep(
     epochs: int = 100,
     device: str = "auto",
     scale: bool = False,
+    progress: bool = False,
     callback: Callable[[int, np.ndarray], Any] | None = None,
     sample_weight: Any = None,
+    weight_decay: float = 0.0,
+    heartbeat: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
     """Train one model per (lr, seed) pair, all at once, vectorised over models.
 
@@ -301,11 +390,12 @@ def sweep(
         Learning rates; crossed with ``seeds``.
     seeds : sequence of int
         Seeds; crossed with ``lr``.
-    hidden, batch_size, epochs, device, scale, sample_weight
+    hidden, batch_size, epochs, device, scale, progress, sample_weight, weight_decay, heartbeat
         As for :func:`train`.
     callback : callable or None, default=None
         Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
-        1, ``loss`` the (M,) mean losses); an exception it raises propagates.
+        1, ``loss`` the (M,) mean losses); returning ``False`` stops every
+        model there; an exception it raises propagates.
 
     Returns
     -------
@@ -325,8 +415,11 @@ def sweep(
     seed_list = _check_sequence(seeds, "seeds", resolve_seed_strict)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, "fast")
     dev = resolve_device(device)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"`callback` must be callable or None, not {type(callback).__name__}.")
+    weight_decay = check_number(weight_decay, "weight_decay", allow_zero=True)
+    progress = check_flag(progress, "progress")
+    for name, fn in (("callback", callback), ("heartbeat", heartbeat)):
+        if fn is not None and not callable(fn):
+            raise TypeError(f"`{name}` must be callable or None, not {type(fn).__name__}.")
     grid = list(itertools.product(lrs, seed_list))
     if len(grid) * data.X.shape[0] > MAX_POINTS:
         raise ValueError(
@@ -334,18 +427,35 @@ def sweep(
             "use fewer `lr`/`seeds` or less data."
         )
     check_step_memory(len(grid), hidden, min(batch_size, data.X.shape[0]))
-    result = fit(
-        data.X,
-        data.y,
-        seeds=[s for _, s in grid],
-        lrs=[r for r, _ in grid],
-        hidden=hidden,
-        batch_size=batch_size,
-        epochs=epochs,
-        device=dev,
-        on_epoch=None if callback is None else lambda epoch, loss: callback(epoch + 1, loss.cpu().numpy()),
-        weights=data.weights,
-    )
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=epochs, desc=f"Training {len(grid)} models", unit="epoch")
+
+    def on_epoch(epoch: int, loss: torch.Tensor, current: Any) -> bool:
+        if bar is not None:
+            bar.update(1)
+        return callback is None or callback(epoch + 1, loss.cpu().numpy()) is not False
+
+    try:
+        result = fit(
+            data.X,
+            data.y,
+            seeds=[s for _, s in grid],
+            lrs=[r for r, _ in grid],
+            hidden=hidden,
+            batch_size=batch_size,
+            epochs=epochs,
+            device=dev,
+            on_epoch=None if callback is None and bar is None else on_epoch,
+            weights=data.weights,
+            weight_decay=weight_decay,
+            heartbeat=heartbeat,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     states = [unstack(result.params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
     verdict = _judge(result, stacked, data)
@@ -362,6 +472,38 @@ def sweep(
         "seconds": result.seconds,
         "device": str(dev),
         **_record(data),
+    }
+
+
+def sweep_model(result: dict[str, Any], i: int) -> dict[str, Any]:
+    """Model ``i`` of a :func:`sweep` as :func:`train` returns one (what R's
+    ``xor_sweep_model()`` gives): its weights, loss curve and verdicts.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(500, seed=1)
+    >>> s = xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1], epochs=30)
+    >>> m = xt.sweep_model(s, int(s["final_loss"].argmin()))
+    >>> sorted(m["state"])
+    ['linear1.bias', 'linear1.weight', 'linear2.bias', 'linear2.weight']
+    """
+    models = len(result["lr"])
+    i = check_int(i, "i", minimum=0, maximum=models - 1)
+    loss = result["loss"][i]
+    return {
+        "state": {k: np.array(v[i]) for k, v in result["state"].items()},
+        "loss": loss.copy(),
+        "config": {"lr": float(result["lr"][i]), "seed": int(result["seed"][i]), "epochs": int(loss.size)},
+        "device": result["device"],
+        "seconds": result["seconds"],
+        "train_loss": float(result["train_loss"][i]),
+        "train_accuracy": float(result["accuracy"][i]),
+        "converged": bool(result["converged"][i]),
+        "null_loss": result["null_loss"],
+        "scaling": result["scaling"],
+        "ranges": result["ranges"],
+        "feature_names": result["feature_names"],
     }
 
 

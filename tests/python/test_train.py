@@ -27,7 +27,7 @@ def test_model_is_a_plain_dict_with_the_tutorials_names(model):
     assert all(isinstance(v, np.ndarray) for v in model["state"].values())
     assert model["loss"].shape == (100,)
     assert model["config"] == dict(
-        hidden=4, lr=0.1, batch_size=128, epochs=100, seed=5, engine="fast", n=2500, scale=False
+        hidden=4, lr=0.1, batch_size=128, epochs=100, seed=5, engine="fast", n=2500, scale=False, weight_decay=0.0
     )
     assert model["device"] == "cpu" and model["seconds"] > 0
 
