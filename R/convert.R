@@ -45,7 +45,12 @@ model_from_py <- function(py_model, spec = NULL) {
     train_loss = py_model$train_loss,
     train_accuracy = py_model$train_accuracy,
     scaling = scaling,
-    ranges = ranges
+    ranges = ranges,
+    # How training went: the validation curve, where it was best and why it stopped.
+    valid_loss = if (!is.null(py_model$valid_loss)) as.vector(py_model$valid_loss),
+    valid_accuracy = if (!is.null(py_model$valid_accuracy)) as.vector(py_model$valid_accuracy),
+    best_epoch = py_model$best_epoch,
+    stopped_by = py_model$stopped_by
   ), class = "xor_model")
 }
 

@@ -59,7 +59,8 @@ plot.xor_data <- function(x, ...) {
 #' with two inputs). The window is [xor_predict_grid()]'s: the tutorial's
 #' square for its XOR data, the training data's range (plus 10%) for a model
 #' of your own, or `xlim` and `ylim`, for which the grid is computed.
-#' `type = "loss"` draws the training loss per epoch.
+#' `type = "loss"` draws the training loss per epoch, and, for a model trained
+#' with `valid`, the validation loss beside it with the best epoch marked.
 #'
 #' @param x An `xor_model`.
 #' @param data Points to draw on the boundary (a data frame with the model's
@@ -87,9 +88,19 @@ plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), xlim = 
   dots <- list(...)
   if (type == "loss") {
     if (!length(x$loss)) abort("This model has no training history (it was loaded from a file).")
+    valid <- x$valid_loss
+    curves <- c(x$loss, valid)
     defaults <- list(x = seq_along(x$loss), y = x$loss, type = "l", lwd = 2, col = class_colours[1],
-                     main = "Training loss", xlab = "Epoch", ylab = "Mean BCE loss")
-    plot_call(graphics::plot.default, defaults, dots)
+                     main = if (is.null(valid)) "Training loss" else "Training and validation loss", xlab = "Epoch",
+                     ylab = "Mean BCE loss", ylim = range(curves[is.finite(curves)]))
+    args <- utils::modifyList(defaults, dots)
+    do.call(graphics::plot.default, args)
+    if (!is.null(valid)) {
+      graphics::lines(seq_along(valid), valid, lwd = args$lwd, col = class_colours[2])
+      if (!is.null(x$best_epoch)) graphics::abline(v = x$best_epoch, lty = 3, col = "#555555")
+      graphics::legend("topright", legend = c("training", "validation", if (!is.null(x$best_epoch)) "best epoch"),
+                       col = c(args$col, class_colours[2], "#555555"), lty = c(1, 1, 3), lwd = c(2, 2, 1), bty = "n")
+    }
     return(invisible(x))
   }
   spec <- model_spec(x)

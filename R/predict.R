@@ -23,6 +23,8 @@
 #'   predictor: [stats::na.pass()] (the default) predicts `NA` for them and
 #'   the other rows as usual; [stats::na.omit()] leaves them out;
 #'   [stats::na.fail()] makes them an error.
+#' @param threshold For `type = "class"`: the probability from which a row is
+#'   class 1 (0.5 by default; lower it for a rare class).
 #' @param se.fit Standard errors are not available for a network: `TRUE` is an
 #'   error rather than being ignored.
 #' @param ... Unused.
@@ -43,8 +45,11 @@
 #' head(predict(fit, type = "class"))
 # `na.action` is the name every predict() method uses.
 predict.xor_model <- function(object, newdata, type = c("response", "link", "class", "prob"),
-                              na.action = stats::na.pass, se.fit = FALSE, ...) { # nolint: object_name_linter.
+                              na.action = stats::na.pass, # nolint: object_name_linter.
+                              threshold = 0.5, se.fit = FALSE, ...) { # nolint: object_name_linter.
   type <- match.arg(type)
+  threshold <- check_positive(threshold, "threshold", allow_zero = TRUE)
+  if (threshold > 1) abort("`threshold` must lie in [0, 1], not ", format(threshold), ".")
   if (type == "prob") type <- "response"
   if (!identical(se.fit, FALSE)) {
     abort("`se.fit` is not available for a neural network: there are no standard errors to give. Use glm() for them.")
@@ -55,17 +60,17 @@ predict.xor_model <- function(object, newdata, type = c("response", "link", "cla
       abort("`newdata` is missing, and this model has no training call to rebuild its data from: give a data ",
             "frame with the columns ", paste(all.vars(stats::delete.response(spec$terms)), collapse = ", "), ".")
     }
-    return(predictions(object, training_design(object), type, spec, pad = TRUE))
+    return(predictions(object, training_design(object), type, spec, pad = TRUE, threshold = threshold))
   }
   if (is.matrix(newdata) && !is.null(colnames(newdata))) newdata <- as.data.frame(newdata)
   X <- model_data(spec, newdata, "newdata", response = FALSE)$X
   X <- apply_na_action(X, na.action) # nolint: object_name_linter.
-  predictions(object, list(X = X), type, spec)
+  predictions(object, list(X = X), type, spec, threshold = threshold)
 }
 
 # Predictions for the rows of a design matrix (NA for rows with NA), as `type` asks;
 # with `pad`, rows the training na.action excluded come back as NA.
-predictions <- function(object, design, type, spec, pad = FALSE) {
+predictions <- function(object, design, type, spec, pad = FALSE, threshold = 0.5) {
   X <- design$X
   out <- rep(NA_real_, nrow(X))
   names(out) <- rownames(X)
@@ -73,7 +78,7 @@ predictions <- function(object, design, type, spec, pad = FALSE) {
   if (any(complete)) {
     kind <- switch(type, link = "logit", class = "class", "prob")  # Python's predict() owns the class rule
     out[complete] <- as.vector(py_call(
-      xt()$predict(model_to_py(object), data_to_py(X[complete, , drop = FALSE])$X, kind = kind),
+      xt()$predict(model_to_py(object), data_to_py(X[complete, , drop = FALSE])$X, kind = kind, threshold = threshold),
       rename = c(X = "newdata")
     ))
   }

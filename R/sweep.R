@@ -6,6 +6,7 @@
 #'
 #' @inheritParams xor_train
 #' @param weights,subset,na.action As for [xor_train()], evaluated in `data`.
+#' @param weight_decay As for [xor_train()].
 #' @param lr Learning rates.
 #' @param seeds Whole numbers from 0 to 2,147,483,647.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
@@ -25,7 +26,8 @@
 xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3,
                       hidden = 4, batch_size = 128, epochs = 100, device = "auto",
                       scale = !inherits(data, "xor_data"), weights = NULL, subset = NULL,
-                      na.action = stats::na.omit, progress = interactive()) { # nolint: object_name_linter.
+                      na.action = stats::na.omit, weight_decay = 0, # nolint: object_name_linter.
+                      progress = interactive()) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
@@ -45,6 +47,7 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   device <- check_device(device)
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
+  weight_decay <- check_positive(weight_decay, "weight_decay", allow_zero = TRUE)
 
   td <- training_data(training_frame(args$formula, data, substitute(weights), substitute(subset), na.action))
   spec <- td$spec
@@ -53,7 +56,7 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
     py_call(xt()$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
       batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback,
-      sample_weight = py_args$weights
+      sample_weight = py_args$weights, weight_decay = weight_decay
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
     classes = class_names(spec))
   })

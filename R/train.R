@@ -46,6 +46,22 @@
 #' @param init An `xor_model` to continue training from: its weights are the
 #'   starting point (its hidden size and scaling are used), its formula is
 #'   reused when `formula` is not given, and its loss history continues.
+#' @param valid A validation set, measured after every epoch: a data frame
+#'   with the model's variables, or a fraction of the training rows to hold
+#'   out (stratified by class, drawn from `seed`). The model then records the
+#'   validation loss and accuracy per epoch ([as.data.frame()], `plot(m, type =
+#'   "loss")`) and `best_epoch`.
+#' @param patience Early stopping (needs `valid`): stop once the validation
+#'   loss has not improved by `min_delta` for `patience` epochs, and keep the
+#'   weights of the best validation epoch.
+#' @param min_delta The improvement in validation loss that counts.
+#' @param weight_decay L2 regularisation, as `nnet()`'s `decay` and
+#'   `torch.optim.SGD`'s `weight_decay`: each step also shrinks every weight and
+#'   bias by `lr * weight_decay` times itself.
+#' @param class_weight `"balanced"` (each class weighted n / (2 n_class), as
+#'   scikit-learn does) or a named vector of two weights, named by the
+#'   response's classes (`c(automatic = 1, manual = 3)`), multiplying
+#'   `weights`. For a rare class, with `predict(type = "class", threshold =)`.
 #' @param progress Show a progress bar on the standard error stream (advanced
 #'   once per epoch). The default shows it in interactive sessions only, so
 #'   knitr and Rscript output stays clean.
@@ -94,6 +110,7 @@
 xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
                       epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
                       weights = NULL, subset = NULL, na.action = stats::na.omit, # nolint: object_name_linter.
+                      valid = NULL, patience = NULL, min_delta = 0, weight_decay = 0, class_weight = NULL,
                       progress = interactive()) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
@@ -111,6 +128,9 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   device <- check_device(device)
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
+  if (!is.null(patience)) patience <- check_count(patience, "patience")
+  min_delta <- check_positive(min_delta, "min_delta", allow_zero = TRUE)
+  weight_decay <- check_positive(weight_decay, "weight_decay", allow_zero = TRUE)
   if (!is.null(init)) check_model(init, "init")
 
   frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
@@ -128,7 +148,9 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
     py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$train(
       py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
-      seed = seed, device = device, scale = scale, callback = callback, init = start, sample_weight = py_args$weights
+      seed = seed, device = device, scale = scale, callback = callback, init = start, sample_weight = py_args$weights,
+      valid = valid_to_py(valid, spec), patience = patience, min_delta = min_delta, weight_decay = weight_decay,
+      class_weight = class_weight_to_py(class_weight, spec)
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
     classes = class_names(spec))
   })
@@ -164,7 +186,28 @@ with_progress <- function(progress, epochs, fit) {
   if (!progress) return(fit(NULL))
   bar <- utils::txtProgressBar(min = 0, max = epochs, style = 3, file = stderr())
   on.exit(close(bar), add = TRUE)
-  fit(function(epoch, loss) utils::setTxtProgressBar(bar, epoch))
+  fit(function(epoch, loss, ...) utils::setTxtProgressBar(bar, epoch))
+}
+
+# `valid` for Python: a fraction as it is, a data frame as the model's (X, y).
+valid_to_py <- function(valid, spec) {
+  if (is.null(valid)) return(NULL)
+  if (is_number(valid)) return(as.numeric(valid))
+  if (!is.data.frame(valid)) abort("`valid` must be a data frame or a fraction, not ", describe(valid), ".")
+  xy <- complete_rows(model_data(spec, valid, "valid"), "valid")
+  args <- data_to_py(xy$X, xy$y)
+  reticulate::tuple(args$X, args$y)
+}
+
+# `class_weight` for Python: "balanced", or a named pair keyed by the response's classes.
+class_weight_to_py <- function(class_weight, spec) {
+  if (is.null(class_weight) || identical(class_weight, "balanced")) return(class_weight)
+  names <- class_names(spec) %||% c("0", "1")
+  if (!is.numeric(class_weight) || length(class_weight) != 2 || !setequal(names(class_weight), names)) {
+    abort("`class_weight` must be \"balanced\" or two weights named ", paste(names, collapse = " and "), ", not ",
+          describe(class_weight), ".")
+  }
+  reticulate::py_dict(list(0L, 1L), as.list(as.numeric(class_weight[names])))
 }
 
 #' @export
@@ -275,7 +318,8 @@ print.summary.xor_model <- function(x, ...) {
 #' `coef()` returns every weight as one named vector, named after the
 #' tutorial's `state_dict` (`linear1.weight[2,1]` is row 2, column 1 of
 #' `linear1.weight`; PyTorch's row-major order). `as.data.frame()` returns the
-#' training history, one row per epoch.
+#' training history, one row per epoch (with the validation loss and accuracy
+#' when the model was trained with `valid`).
 #'
 #' @param object,x An `xor_model`.
 #' @param row.names,optional Unused; for compatibility with the generic.
@@ -303,5 +347,10 @@ coef.xor_model <- function(object, ...) {
 #' @export
 # `row.names` is the generic's argument name.
 as.data.frame.xor_model <- function(x, row.names = NULL, optional = FALSE, ...) { # nolint: object_name_linter.
-  data.frame(epoch = seq_along(x$loss), loss = as.numeric(x$loss))
+  out <- data.frame(epoch = seq_along(x$loss), loss = as.numeric(x$loss))
+  if (!is.null(x$valid_loss)) {
+    out$valid_loss <- as.numeric(x$valid_loss)
+    out$valid_accuracy <- as.numeric(x$valid_accuracy)
+  }
+  out
 }

@@ -81,13 +81,13 @@ def class_weights(class_weight: Any, y: np.ndarray) -> np.ndarray | None:
 
 
 def _arity(callback: Callable[..., Any]) -> int:
-    """How many positional arguments ``callback`` takes (2 for the old ``(epoch, loss)`` form)."""
+    """How many positional parameters ``callback`` declares: 3 gets ``info``; anything
+    else, ``*args`` wrappers (such as reticulate's for an R function) included, the
+    old ``(epoch, loss)`` form."""
     try:
         params = inspect.signature(callback).parameters.values()
     except (TypeError, ValueError):
         return 2
-    if any(p.kind is p.VAR_POSITIONAL for p in params):
-        return 3
     return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 

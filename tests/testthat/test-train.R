@@ -278,3 +278,53 @@ test_that("NaN never becomes a class", {
   }
   expect_error(xor_evaluate(m, transform(big, label = 0:1)), "overflows float32")
 })
+
+# Training you can steer (issue 18).
+
+test_that("a validation set, early stopping and the validation curve", {
+  skip_if_no_python()
+  train <- xor_data(40, std = 0.45, seed = 1)
+  valid <- xor_data(1000, std = 0.45, seed = 2)
+  m <- xor_train(train, hidden = 64, lr = 1, epochs = 3000, seed = 1, valid = valid, patience = 50, progress = FALSE)
+  expect_identical(m$stopped_by, "early stopping")
+  expect_lt(length(m$loss), 3000)
+  expect_identical(length(m$loss), as.integer(m$best_epoch + 50))
+  h <- as.data.frame(m)
+  expect_identical(names(h), c("epoch", "loss", "valid_loss", "valid_accuracy"))
+  # The kept weights are the best epoch's: they reproduce its validation loss.
+  p <- predict(m, valid)
+  bce <- -mean(valid$label * log(p) + (1 - valid$label) * log(1 - p))
+  expect_equal(bce, min(h$valid_loss), tolerance = 1e-5)
+  expect_identical(which.min(h$valid_loss), as.integer(m$best_epoch))
+  seen <- new.env()
+  graphics_trace("lines", bquote(assign("n", length(x), envir = .(seen))))
+  on.exit(graphics_untrace("lines"), add = TRUE)
+  ink(function() plot(m, type = "loss"))
+  expect_identical(seen$n, length(m$loss))  # the validation curve is drawn
+  frac <- xor_train(xor_data(500, seed = 3), epochs = 10, seed = 1, valid = 0.2, progress = FALSE)
+  expect_identical(frac$config$n, 400L)
+  expect_length(frac$valid_loss, 10)
+  expect_error(xor_train(train, patience = 5, progress = FALSE), "`patience` stops on the validation loss")
+  expect_error(xor_train(train, valid = "half", progress = FALSE), "`valid` must be a data frame or a fraction")
+})
+
+test_that("weight decay, class weights and a threshold", {
+  skip_if_no_python()
+  d <- train_data()
+  decayed <- xor_train(d, seed = 1, epochs = 30, weight_decay = 0.05, progress = FALSE)
+  plain <- xor_train(d, seed = 1, epochs = 30, progress = FALSE)
+  expect_lt(sum(unlist(decayed$state)^2), sum(unlist(plain$state)^2))
+  set.seed(4)
+  rare <- data.frame(u = rnorm(2000), v = rnorm(2000))
+  rare$event <- factor(rare$u + 0.8 * rnorm(2000) > 2, labels = c("no", "yes"))
+  recall <- function(m, ...) mean(predict(m, rare, type = "class", ...)[rare$event == "yes"] == "yes")
+  base <- xor_train(event ~ u + v, rare, seed = 1, progress = FALSE)
+  balanced <- xor_train(event ~ u + v, rare, seed = 1, class_weight = "balanced", progress = FALSE)
+  expect_gt(recall(balanced), recall(base) + 0.3)
+  named <- xor_train(event ~ u + v, rare, seed = 1, class_weight = c(no = 1, yes = 10), progress = FALSE)
+  expect_gt(recall(named), recall(base))
+  expect_gt(recall(base, threshold = 0.1), recall(base))
+  expect_error(xor_train(event ~ u + v, rare, class_weight = c(a = 1, b = 2), progress = FALSE),
+               "`class_weight` must be \"balanced\" or two weights named no and yes", fixed = TRUE)
+  expect_error(predict(base, rare, type = "class", threshold = 2), "`threshold` must lie in [0, 1]", fixed = TRUE)
+})
