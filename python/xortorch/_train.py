@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -29,6 +30,27 @@ from ._validation import (
     resolve_device,
     resolve_seed,
 )
+
+
+def _check_callables(**functions: Any) -> None:
+    for name, fn in functions.items():
+        if fn is not None and not callable(fn):
+            raise TypeError(f"`{name}` must be callable or None, not {type(fn).__name__}.")
+
+
+@contextlib.contextmanager
+def _progress_bar(progress: bool, epochs: int, desc: str) -> Iterator[Any]:
+    """A tqdm bar of ``epochs`` (or None), closed however training ends."""
+    if not progress:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=epochs, desc=desc, unit="epoch")
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def _check_options(hidden: Any, batch_size: Any, epochs: Any, engine: Any) -> tuple[int, int, int]:
@@ -261,9 +283,7 @@ def train(
         patience = check_int(patience, "patience", minimum=1)
         if data.valid is None:
             raise ValueError("`patience` stops on the validation loss: give `valid` too.")
-    for name, fn in (("callback", callback), ("heartbeat", heartbeat)):
-        if fn is not None and not callable(fn):
-            raise TypeError(f"`{name}` must be callable or None, not {type(fn).__name__}.")
+    _check_callables(callback=callback, heartbeat=heartbeat)
     if start is not None:
         hidden = hidden_units(start)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, engine)
@@ -273,27 +293,20 @@ def train(
     check_step_memory(1, hidden, min(batch_size, n))
     warn_before_training(n, hidden * (p + 2) + 1, data.y, data.weights)
 
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=epochs, desc="Training", unit="epoch")
-
-    monitor = Monitor(
-        valid=data.valid,
-        patience=patience,
-        min_delta=min_delta,
-        callback=callback,
-        raw_weights=lambda state: (
-            fold(state, data.scaling) if data.scaling else {k: v.copy() for k, v in state.items()}
-        ),
-        on_epoch=None if bar is None else lambda epoch, loss: bar.update(1),
-    )
-
     start_state = None
     if start is not None:
         start_state = start["state"] if data.scaling is None else unfold(start["state"], data.scaling)
-    try:
+    with _progress_bar(progress, epochs, "Training") as bar:
+        monitor = Monitor(
+            valid=data.valid,
+            patience=patience,
+            min_delta=min_delta,
+            callback=callback,
+            raw_weights=lambda state: (
+                fold(state, data.scaling) if data.scaling else {k: v.copy() for k, v in state.items()}
+            ),
+            on_epoch=None if bar is None else lambda epoch, loss: bar.update(1),
+        )
         result = fit(
             data.X,
             data.y,
@@ -310,9 +323,6 @@ def train(
             weight_decay=weight_decay,
             heartbeat=heartbeat,
         )
-    finally:
-        if bar is not None:
-            bar.close()
     if patience is not None and monitor.best is not None:  # the best validation epoch's weights
         result = result._replace(params=monitor.best)
     state = unstack(result.params, 0)
@@ -417,9 +427,7 @@ def sweep(
     dev = resolve_device(device)
     weight_decay = check_number(weight_decay, "weight_decay", allow_zero=True)
     progress = check_flag(progress, "progress")
-    for name, fn in (("callback", callback), ("heartbeat", heartbeat)):
-        if fn is not None and not callable(fn):
-            raise TypeError(f"`{name}` must be callable or None, not {type(fn).__name__}.")
+    _check_callables(callback=callback, heartbeat=heartbeat)
     grid = list(itertools.product(lrs, seed_list))
     if len(grid) * data.X.shape[0] > MAX_POINTS:
         raise ValueError(
@@ -427,18 +435,13 @@ def sweep(
             "use fewer `lr`/`seeds` or less data."
         )
     check_step_memory(len(grid), hidden, min(batch_size, data.X.shape[0]))
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
+    with _progress_bar(progress, epochs, f"Training {len(grid)} models") as bar:
 
-        bar = tqdm(total=epochs, desc=f"Training {len(grid)} models", unit="epoch")
+        def on_epoch(epoch: int, loss: torch.Tensor, current: Any) -> bool:
+            if bar is not None:
+                bar.update(1)
+            return callback is None or callback(epoch + 1, loss.cpu().numpy()) is not False
 
-    def on_epoch(epoch: int, loss: torch.Tensor, current: Any) -> bool:
-        if bar is not None:
-            bar.update(1)
-        return callback is None or callback(epoch + 1, loss.cpu().numpy()) is not False
-
-    try:
         result = fit(
             data.X,
             data.y,
@@ -453,9 +456,6 @@ def sweep(
             weight_decay=weight_decay,
             heartbeat=heartbeat,
         )
-    finally:
-        if bar is not None:
-            bar.close()
     states = [unstack(result.params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
     verdict = _judge(result, stacked, data)

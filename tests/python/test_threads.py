@@ -25,6 +25,7 @@ def test_small_training_runs_on_one_thread_and_restores_the_setting():
 
 
 def test_large_ops_keep_the_users_threads(monkeypatch):
+    monkeypatch.setattr(_threads, "cores_taken_by_others", lambda: False)  # an idle machine, whatever this one is doing
     seen = []
     baddbmm = torch.baddbmm  # the prediction path's first layer
     monkeypatch.setattr(torch, "baddbmm", lambda *a, **k: seen.append(torch.get_num_threads()) or baddbmm(*a, **k))
@@ -64,3 +65,31 @@ def test_a_users_own_change_during_a_call_is_kept():
         assert torch.get_num_threads() == 3
     finally:
         torch.set_num_threads(before)
+
+
+def test_large_ops_take_one_thread_when_other_work_fills_the_cores(monkeypatch):
+    monkeypatch.setattr(_threads, "cores_taken_by_others", lambda: True)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with _threads.threads_for(_threads.PARALLEL_MIN_ELEMENTS * 4):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_busy_means_runnable_tasks_beyond_the_cores(monkeypatch, tmp_path):
+    import builtins
+    import io
+
+    real_open = builtins.open
+    for runnable, busy in (("1/80", False), ("2/80", False), ("3/80", True), ("9/80", True)):
+        text = f"0.50 0.40 0.30 {runnable} 1234\n"
+        monkeypatch.setattr(
+            builtins,
+            "open",
+            lambda path, *a, t=text, **k: io.StringIO(t) if path == "/proc/loadavg" else real_open(path, *a, **k),
+        )
+        monkeypatch.setattr(_threads.os, "cpu_count", lambda: 2)
+        assert _threads.cores_taken_by_others() is busy, runnable
