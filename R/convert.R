@@ -14,6 +14,27 @@ data_to_py <- function(X, y = NULL, weights = NULL) {
        weights = if (!is.null(weights)) array(as.double(weights), dim = length(weights)))
 }
 
+# `valid` for Python: a fraction as it is, a data frame as the model's (X, y).
+valid_to_py <- function(valid, spec) {
+  if (is.null(valid)) return(NULL)
+  if (is_number(valid)) return(as.numeric(valid))
+  if (!is.data.frame(valid)) abort("`valid` must be a data frame or a fraction, not ", describe(valid), ".")
+  xy <- complete_rows(model_data(spec, valid, "valid"), "valid")
+  args <- data_to_py(xy$X, xy$y)
+  reticulate::tuple(args$X, args$y)
+}
+
+# `class_weight` for Python: "balanced", or a named pair keyed by the response's classes.
+class_weight_to_py <- function(class_weight, spec) {
+  if (is.null(class_weight) || identical(class_weight, "balanced")) return(class_weight)
+  names <- class_names(spec) %||% c("0", "1")
+  if (!is.numeric(class_weight) || length(class_weight) != 2 || !setequal(names(class_weight), names)) {
+    abort("`class_weight` must be \"balanced\" or two weights named ", paste(names, collapse = " and "), ", not ",
+          describe(class_weight), ".")
+  }
+  reticulate::py_dict(list(0L, 1L), as.list(as.numeric(class_weight[names])))
+}
+
 # A Python model dict (already converted by reticulate) as a plain R list.
 model_from_py <- function(py_model, spec = NULL) {
   state <- py_model$state[param_names]
