@@ -10,14 +10,15 @@
 #' @param precision `"float32"`, or `"tf32"` to let CUDA use TensorFloat-32.
 #' @returns A data frame of class `xor_bench` with columns `device`, `name`,
 #'   `n`, `precision`, `seconds` (median), `gflops` and `repeats`.
+#' @seealso [plot.xor_bench()], [xor_config()] for the devices.
 #' @export
 #' @examplesIf xortorch_available()
 #' b <- xor_bench(n = 500)
 #' b
 #' plot(b)
 xor_bench <- function(n = 5000, repeats = 5, devices = NULL, precision = c("float32", "tf32")) {
-  n <- check_count(n, "n", maximum = 20000)
-  repeats <- check_count(repeats, "repeats")
+  n <- check_count(n, "n", maximum = "bench_n")
+  repeats <- check_count(repeats, "repeats", maximum = "repeats")
   precision <- match.arg(precision)
   if (!is.null(devices)) {
     if (!is.character(devices) || length(devices) == 0) {

@@ -23,20 +23,68 @@ describe_atomic <- function(x) {
   if (is.character(x) && !is.na(x)) encodeString(x, quote = "\"") else format(x)
 }
 
-abort <- function(...) stop(paste0(...), call. = FALSE)
+# Every xortorch error has class `xortorch_error`, so callers can catch ours alone:
+# tryCatch(..., xortorch_error = function(e) ...).
+abort <- function(..., class = NULL) {
+  stop(structure(class = c(class, "xortorch_error", "error", "condition"),
+                 list(message = paste0(...), call = NULL)))
+}
 
 is_number <- function(x) is.numeric(x) && !is.factor(x) && length(x) == 1L && !is.na(x) && is.finite(x)
 
+# The argument limits, read once from Python's `xortorch.LIMITS`, their one
+# source: values as numbers, and as Python writes them (R's doubles cannot hold
+# 2^63 - 1 exactly).
+limit <- function(name) load_limits()$value[[name]]
+limit_text <- function(name) load_limits()$text[[name]]
+
+load_limits <- function() {
+  if (is.null(.state$limits)) {
+    xt()
+    # As floats: reticulate 1.28 turns a Python int beyond R's integers into a wrong integer (2^63 - 1 into -1).
+    .state$limits <- reticulate::py_eval(
+      "{'value': {k: float(v) for k, v in __import__('xortorch').LIMITS.items()},
+        'text': {k: f'{v:,}' for k, v in __import__('xortorch').LIMITS.items()}}"
+    )
+  }
+  .state$limits
+}
+
+#' The limits on xortorch's arguments
+#'
+#' The largest values xortorch accepts, one list for both languages: R reads
+#' them from the Python package (`xortorch.LIMITS`), so R and Python refuse the
+#' same values with the same message.
+#'
+#' @returns A named list: `points` (rows of data), `hidden` (hidden units),
+#'   `epochs`, `seed`, `weights` (in a loaded model), `grid_points` (cells of
+#'   [xor_predict_grid()]), `bench_n` and `repeats` (of [xor_bench()]).
+#' @seealso [xor_train()], [xor_data()], [xor_bench()].
+#' @export
+#' @examplesIf xortorch_available()
+#' xor_limits()$hidden
+xor_limits <- function() load_limits()$value
+
+big_number <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
+
+# Word for word the message of Python's check_int() for the same mistake.
+# `maximum` is a number or the name of one of xortorch's limits.
 check_count <- function(x, name, minimum = 1, maximum = NULL) {
-  if (!is_number(x) || x != round(x) || x < minimum || (!is.null(maximum) && x > maximum)) {
-    range <- if (is.null(maximum)) {
-      sprintf("of at least %s", format(minimum))
+  maximum_text <- if (is.character(maximum)) limit_text(maximum) else big_number(maximum)
+  if (is.character(maximum)) maximum <- limit(maximum)
+  if (!is_count(x, minimum, maximum)) {
+    span <- if (is.null(maximum)) {
+      sprintf("of at least %s", big_number(minimum))
     } else {
-      sprintf("between %s and %s", format(minimum), format(maximum, big.mark = ",", scientific = FALSE))
+      sprintf("between %s and %s", big_number(minimum), maximum_text)
     }
-    abort("`", name, "` must be a whole number ", range, ", not ", describe(x), ".")
+    abort("`", name, "` must be a whole number ", span, ", not ", if (is_number(x)) big_number(x) else describe(x), ".")
   }
   if (x > .Machine$integer.max) x else as.integer(x)
+}
+
+is_count <- function(x, minimum, maximum) {
+  is_number(x) && x == round(x) && x >= minimum && (is.null(maximum) || x <= maximum)
 }
 
 check_positive <- function(x, name, allow_zero = FALSE) {
@@ -51,7 +99,7 @@ check_positive <- function(x, name, allow_zero = FALSE) {
 # NULL draws a seed from R's RNG, so set.seed() makes the whole call reproducible.
 check_seed <- function(seed, name = "seed") {
   if (is.null(seed)) return(sample.int(.Machine$integer.max, 1L))
-  check_count(seed, name, minimum = 0, maximum = .Machine$integer.max)
+  check_count(seed, name, minimum = 0, maximum = "seed")
 }
 
 check_flag <- function(x, name) {

@@ -4,6 +4,12 @@
 
 param_names <- c("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
 
+# A whole number as a Python int: R holds counts above 2^31 - 1 (seeds) as
+# doubles, which Python would receive as floats.
+int_to_py <- function(x) {
+  if (is.integer(x)) x else reticulate::py_eval(sprintf("%.0f", x), convert = FALSE)
+}
+
 # Inputs as an n x p double matrix, labels and case weights as 1-d arrays:
 # with a dim, reticulate sends NumPy arrays even for one row (a plain
 # length-one vector would arrive as a Python scalar).

@@ -16,10 +16,10 @@
 #' head(d)
 #' plot(d)
 xor_data <- function(n = 200, std = 0.1, seed = NULL) {
-  n <- check_count(n, "n")
+  n <- check_count(n, "n", maximum = "points")
   std <- check_positive(std, "std", allow_zero = TRUE)
   seed <- check_seed(seed)
-  data_from_py(py_call(xt()$make_data(n, std = std, seed = seed)))
+  data_from_py(py_call(xt()$make_data(n, std = std, seed = int_to_py(seed))))
 }
 
 #' @export

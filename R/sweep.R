@@ -8,7 +8,7 @@
 #' @param weights,subset,na.action As for [xor_train()], evaluated in `data`.
 #' @param weight_decay As for [xor_train()].
 #' @param lr Learning rates.
-#' @param seeds Whole numbers from 0 to 2,147,483,647.
+#' @param seeds Whole numbers from 0 to 2^63 - 1 (`xortorch::xor_limits()`).
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
 #'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and `converged`
 #'   (judged as [xor_train()] judges a fit), `loss`, a matrix column (models x
@@ -17,6 +17,7 @@
 #'   with an error) has an infinite `final_loss` and an `NA` accuracy; its
 #'   `loss` curve keeps what was measured. A sweep gives no warnings: read
 #'   `converged`. It prints as a compact table.
+#' @seealso [xor_sweep_model()], [plot.xor_sweep()], [xor_train()].
 #' @export
 #' @examplesIf xortorch_available()
 #' s <- xor_sweep(xor_data(1000, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1:2, epochs = 30)
@@ -40,10 +41,10 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   if (!is.numeric(seeds) || is.factor(seeds) || length(seeds) == 0) {
     abort("`seeds` must be a vector of whole numbers, not ", describe(seeds), ".")
   }
-  seeds <- vapply(seeds, check_seed, integer(1), name = "seeds")
-  hidden <- check_count(hidden, "hidden", maximum = 4096)
+  seeds <- lapply(seeds, check_seed, name = "seeds")
+  hidden <- check_count(hidden, "hidden", maximum = "hidden")
   batch_size <- check_count(batch_size, "batch_size")
-  epochs <- check_count(epochs, "epochs", maximum = 1e6)
+  epochs <- check_count(epochs, "epochs", maximum = "epochs")
   device <- check_device(device)
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
@@ -54,7 +55,7 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   res <- with_progress(progress, epochs, function(callback) {
     py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$sweep(
-      py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = as.list(seeds), hidden = hidden,
+      py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = lapply(seeds, int_to_py), hidden = hidden,
       batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback,
       sample_weight = py_args$weights, weight_decay = weight_decay
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
@@ -102,6 +103,7 @@ slice_first <- function(w, i) {
 #' @param i Row number of the model.
 #' @returns The `xor_model` of row `i`: it predicts what
 #'   `xor_train(formula, data, lr = sweep$lr[i], seed = sweep$seed[i])` predicts.
+#' @seealso [xor_sweep()], [xor_train()].
 #' @export
 #' @examplesIf xortorch_available()
 #' s <- xor_sweep(xor_data(1000, seed = 1), lr = c(0.1, 1), seeds = 1, epochs = 30)

@@ -27,11 +27,11 @@
 #'   also leaves them out but pads [fitted()], [residuals()] and `predict()`
 #'   without `newdata` with `NA` for them; [stats::na.fail()] makes them an
 #'   error.
-#' @param hidden Units in the hidden layer, 1 to 4096.
+#' @param hidden Units in the hidden layer, 1 to 4,096 ([xor_limits()]).
 #' @param lr Learning rate of SGD.
 #' @param batch_size Mini-batch size; the last partial batch is kept.
 #' @param epochs Passes over the data, 1 to 1,000,000.
-#' @param seed A whole number from 0 to 2,147,483,647, or `NULL` to draw one
+#' @param seed A whole number from 0 to 2^63 - 1, or `NULL` to draw one
 #'   from R's random number generator: `set.seed(1); xor_train()` is
 #'   reproducible.
 #' @param device `"auto"` (CUDA when available), `"cpu"`, `"cuda"`,
@@ -120,10 +120,10 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   if (!is.null(init) && (missing(formula) || is.data.frame(formula))) {
     args$formula <- model_spec(check_model(init, "init"))$formula
   }
-  hidden <- check_count(hidden, "hidden", maximum = 4096)
+  hidden <- check_count(hidden, "hidden", maximum = "hidden")
   lr <- check_positive(lr, "lr")
   batch_size <- check_count(batch_size, "batch_size")
-  epochs <- check_count(epochs, "epochs", maximum = 1e6)
+  epochs <- check_count(epochs, "epochs", maximum = "epochs")
   seed <- check_seed(seed)
   device <- check_device(device)
   scale <- check_flag(scale, "scale")
@@ -148,7 +148,8 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
     py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$train(
       py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
-      seed = seed, device = device, scale = scale, callback = callback, init = start, sample_weight = py_args$weights,
+      seed = int_to_py(seed), device = device, scale = scale, callback = callback, init = start,
+      sample_weight = py_args$weights,
       valid = valid_to_py(valid, spec), patience = patience, min_delta = min_delta, weight_decay = weight_decay,
       class_weight = class_weight_to_py(class_weight, spec)
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
@@ -306,6 +307,7 @@ print.summary.xor_model <- function(x, ...) {
 #' @returns `coef()`: a named numeric vector (17 values for the tutorial's
 #'   2-4-1 network). `as.data.frame()`: a data frame with columns `epoch` and
 #'   `loss` (no rows for a model loaded from a file).
+#' @seealso [predict.xor_model()], [summary()][summary.xor_model] and the other [model methods][xor_model_methods].
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)

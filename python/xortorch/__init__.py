@@ -17,11 +17,12 @@ from ._model import SimpleClassifier, to_module
 from ._plot import plot_decision_boundary, plot_samples
 from ._predict import evaluate, predict, predict_grid
 from ._train import sweep, sweep_model, train
-from ._validation import MAX_GRID_POINTS, MAX_POINTS
+from ._validation import LIMITS, MAX_GRID_POINTS, MAX_POINTS
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "LIMITS",
     "MAX_GRID_POINTS",
     "MAX_POINTS",
     "FitWarning",

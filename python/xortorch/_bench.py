@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from ._validation import check_int, resolve_device
+from ._validation import MAX_BENCH_N, MAX_REPEATS, check_int, resolve_device
 
 PRECISIONS = ("float32", "tf32")
 
@@ -90,8 +90,8 @@ def bench(
         ``device``, ``name``, ``n``, ``precision``, ``seconds`` (median),
         ``gflops`` (2 n^3 / seconds / 1e9), ``repeats``.
     """
-    n = check_int(n, "n", minimum=1, maximum=20_000)
-    repeats = check_int(repeats, "repeats", minimum=1, maximum=1000)
+    n = check_int(n, "n", minimum=1, maximum=MAX_BENCH_N)
+    repeats = check_int(repeats, "repeats", minimum=1, maximum=MAX_REPEATS)
     if precision not in PRECISIONS:
         raise ValueError(f"`precision` must be 'float32' or 'tf32', not {precision!r}.")
     if devices is None:

@@ -17,6 +17,7 @@ from ._predict import stacked_logits
 from ._scaling import check_scaling, fold, scaling_of, standardize, unfold
 from ._steer import Monitor, check_valid, check_valid_pair, class_weights, stratified_split
 from ._validation import (
+    MAX_EPOCHS,
     MAX_HIDDEN,
     MAX_POINTS,
     align_columns,
@@ -56,7 +57,7 @@ def _progress_bar(progress: bool, epochs: int, desc: str) -> Iterator[Any]:
 def _check_options(hidden: Any, batch_size: Any, epochs: Any, engine: Any) -> tuple[int, int, int]:
     hidden = check_int(hidden, "hidden", minimum=1, maximum=MAX_HIDDEN)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    epochs = check_int(epochs, "epochs", minimum=1, maximum=1_000_000)
+    epochs = check_int(epochs, "epochs", minimum=1, maximum=MAX_EPOCHS)
     if engine not in ENGINES:
         raise ValueError(f"`engine` must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}.")
     return hidden, batch_size, epochs

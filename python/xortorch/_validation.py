@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import numbers
 import secrets
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -33,6 +35,28 @@ MAX_GRID_POINTS = 100_000_000
 #: Seeds are non-negative and below 2**63 so they fit an int64 everywhere.
 MAX_SEED = 2**63 - 1
 
+#: Most training epochs.
+MAX_EPOCHS = 1_000_000
+
+#: Largest matrix size and most timed repeats for ``bench``.
+MAX_BENCH_N = 20_000
+MAX_REPEATS = 1000
+
+#: Every argument limit, by name: the one source that R's checks read too, so
+#: both languages refuse the same values with the same words.
+LIMITS: Mapping[str, int] = MappingProxyType(
+    {
+        "points": MAX_POINTS,
+        "hidden": MAX_HIDDEN,
+        "epochs": MAX_EPOCHS,
+        "seed": MAX_SEED,
+        "weights": MAX_WEIGHTS,
+        "grid_points": MAX_GRID_POINTS,
+        "bench_n": MAX_BENCH_N,
+        "repeats": MAX_REPEATS,
+    }
+)
+
 #: Largest magnitude a float32 holds; inputs beyond it would silently become inf.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -46,14 +70,16 @@ def _is_int(value: Any) -> bool:
 
 
 def check_int(value: Any, name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise naming ``name``."""
+    """Return ``value`` as an int, or raise naming ``name``.
+
+    The message is word for word the one R's ``check_count()`` gives for the same mistake.
+    """
+    span = f"of at least {minimum:,}" if maximum is None else f"between {minimum:,} and {maximum:,}"
     if not _is_int(value):
-        raise TypeError(f"`{name}` must be an integer, not {value!r}.")
+        raise TypeError(f"`{name}` must be a whole number {span}, not {value!r}.")
     value = int(value)
-    if value < minimum:
-        raise ValueError(f"`{name}` must be at least {minimum}, not {value}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"`{name}` must be at most {maximum:,}, not {value:,}.")
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"`{name}` must be a whole number {span}, not {value:,}.")
     return value
 
 

@@ -24,9 +24,9 @@ def test_tf32_never_applies_to_the_cpu_and_restores_the_flag():
 @pytest.mark.parametrize(
     "kwargs, error, pattern",
     [
-        ({"n": 0}, ValueError, "`n` must be at least 1, not 0"),
+        ({"n": 0}, ValueError, "`n` must be a whole number between 1 and 20,000, not 0."),
         ({"n": -10}, ValueError, "`n`"),
-        ({"repeats": 0}, ValueError, "`repeats` must be at least 1"),
+        ({"repeats": 0}, ValueError, "`repeats` must be a whole number between 1 and 1,000"),
         ({"precision": "float16"}, ValueError, "`precision` must be 'float32' or 'tf32'"),
         ({"devices": ["tpu"]}, ValueError, "`device` must be"),
         ({"devices": []}, ValueError, "`devices` must name at least one device"),

@@ -127,7 +127,7 @@ def test_sweep_model_and_sweep_progress(data, capsys):
     for key in PARAM_NAMES:
         np.testing.assert_allclose(m["state"][key], alone["state"][key], atol=1e-5)
     np.testing.assert_array_equal(xt.predict(m, data[0], kind="class"), xt.predict(alone, data[0], kind="class"))
-    with pytest.raises(ValueError, match="`i` must be at most 1"):
+    with pytest.raises(ValueError, match="`i` must be a whole number between 0 and 1, "):
         xt.sweep_model(s, 2)
 
 

