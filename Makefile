@@ -1,16 +1,24 @@
 # xortorch: `make demo` knits the tutorial, `make test` runs every test.
-# Both do the set-up first (tools/setup.sh: Debian's R packages, the R package,
-# the r-xortorch virtualenv); it is idempotent.
+# Both do the set-up first (tools/setup.sh): Debian's R packages, and this
+# checkout's own development environment, which touches nothing outside it:
+#   .venv/  the Python environment (this checkout's xortorch, editable), chosen
+#           for R through RETICULATE_PYTHON;
+#   .Rlib/  the R library that holds this checkout's R package.
+# `make install` is the one target that installs for you, outside the checkout.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-VENV_ROOT := $(or $(RETICULATE_VIRTUALENV_ROOT),$(WORKON_HOME),$(HOME)/.virtualenvs)
-PYTHON := $(VENV_ROOT)/r-xortorch/bin/python
+VENV := $(CURDIR)/.venv
+PYTHON := $(VENV)/bin/python
+RLIB := $(CURDIR)/.Rlib
+export RETICULATE_PYTHON := $(PYTHON)
+export R_LIBS := $(RLIB)$(if $(R_LIBS),:$(R_LIBS))
 VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := xortorch_$(VERSION).tar.gz
 OUT := out
 
-.PHONY: all setup lint test test-python check install test-bridge demo bench docs bundle gpu-check coverage site clean
+.PHONY: all setup lint test test-python check install-dev test-bridge test-install install demo bench docs gpu-check coverage \
+	site clean
 
 all: test
 
@@ -21,8 +29,9 @@ test: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory check
-	$(MAKE) --no-print-directory install
+	$(MAKE) --no-print-directory install-dev
 	$(MAKE) --no-print-directory test-bridge
+	$(MAKE) --no-print-directory test-install
 	@echo "make test: all test suites passed"
 
 lint:
@@ -32,56 +41,63 @@ lint:
 	Rscript -e 'lints <- lintr::lint_package(); print(lints); if (length(lints)) quit(status = 1)'
 
 test-python:
-	$(PYTHON) -m pytest -m "not bridge and not gpu" tests/python
+	$(PYTHON) -m pytest -m "not bridge and not gpu and not install" tests/python
 
-# The Python package travels inside the R tarball (inst/python) for
-# install_xortorch(); it is copied from python/ at build time, never committed.
-bundle:
-	rm -rf inst/python
-	mkdir -p inst/python
-	cp -r python pyproject.toml README.md LICENSE inst/python/
-	find inst/python -name '__pycache__' -prune -exec rm -rf {} + -o -name '*.egg-info' -prune -exec rm -rf {} +
-
-$(TARBALL): bundle
+# A plain `R CMD build`: configure bundles python/ into the installed package (inst/python).
+$(TARBALL):
 	R CMD build .
-	rm -rf inst
 
 check: $(TARBALL)
-	_R_CHECK_FUTURE_FILE_TIMESTAMPS_=FALSE R CMD check --no-manual $(TARBALL) | tee /tmp/xortorch-check.log
-	grep -q "^Status: OK" /tmp/xortorch-check.log || { echo "R CMD check is not Status: OK"; exit 1; }
+	log=$$(mktemp); \
+	_R_CHECK_FUTURE_FILE_TIMESTAMPS_=FALSE R CMD check --no-manual $(TARBALL) | tee "$$log"; \
+	grep -q "^Status: OK" "$$log" || { echo "R CMD check is not Status: OK"; rm -f "$$log"; exit 1; }; \
+	rm -f "$$log"
 
-install:
+install-dev:
 	[ -f $(TARBALL) ] || $(MAKE) --no-print-directory $(TARBALL)
-	R CMD INSTALL $(TARBALL)
+	mkdir -p $(RLIB)
+	R CMD INSTALL --library=$(RLIB) $(TARBALL)
 
 test-bridge:
 	$(PYTHON) -m pytest -m bridge tests/python
+
+# As a user installs: a plain R CMD build of a clean clone of HEAD, R CMD INSTALL, install_xortorch().
+test-install:
+	$(PYTHON) -m pytest -s -m install tests/python
+
+# For you, outside the checkout: the R package into your R library, and the
+# r-xortorch environment (created if missing) with this version's Python package.
+install:
+	env -u RETICULATE_PYTHON -u R_LIBS R CMD INSTALL --clean .
+	env -u RETICULATE_PYTHON -u R_LIBS Rscript -e 'xortorch::install_xortorch(torch = "$(or $(TORCH),torch==2.13.0)")'
 
 docs:
 	Rscript -e 'roxygen2::roxygenise()'
 
 # Coverage of each half by its own tests (the R tests reach Python through reticulate as usual).
 coverage: setup
-	$(PYTHON) -m pytest -q -m "not bridge and not gpu" --cov=xortorch --cov-report=term-missing tests/python
-	Rscript -e 'cov <- covr::package_coverage(quiet = TRUE); print(covr::zero_coverage(cov)[, c("filename", "line")], row.names = FALSE); cat(sprintf("R coverage: %.0f%%\n", covr::percent_coverage(cov)), file = "/tmp/xortorch-r-coverage.txt")'
+	$(PYTHON) -m pytest -q -m "not bridge and not gpu and not install" --cov=xortorch --cov-report=term-missing tests/python
+	Rscript -e 'cov <- covr::package_coverage(quiet = TRUE); print(covr::zero_coverage(cov)[, c("filename", "line")], row.names = FALSE); cat(sprintf("R coverage: %.0f%%\n", covr::percent_coverage(cov)))'
 	@echo "Python coverage: $$($(PYTHON) -m coverage report --format=total)%"
-	@cat /tmp/xortorch-r-coverage.txt
 
 # The pkgdown site, in site/ (the README as home page, the vignettes as articles, the Python API from its
-# docstrings). Offline: this machine reaches no CRAN, which pkgdown would ask about the package.
+# docstrings), from a temporary R library. Offline: this machine reaches no CRAN, which pkgdown would ask.
 site: setup
-	R CMD INSTALL --no-test-load . > /tmp/xortorch-site-install.log 2>&1
-	Rscript -e 'options(pkgdown.internet = FALSE); pkgdown::build_site(preview = FALSE, new_process = FALSE)'
+	lib=$$(mktemp -d); log=$$(mktemp); \
+	R CMD INSTALL --clean --no-test-load --library="$$lib" . > "$$log" 2>&1 || { cat "$$log"; exit 1; }; \
+	R_LIBS="$$lib:$$R_LIBS" Rscript -e 'options(pkgdown.internet = FALSE); pkgdown::build_site(preview = FALSE, new_process = FALSE)'; \
+	rm -rf "$$lib" "$$log"
+	$(PYTHON) tools/check_site.py site
 
 demo: setup
 	Rscript tools/knit.R $(OUT)
 
 # The peers scikit-learn, skorch and numba are the `bench` extra, not runtime dependencies.
 bench: setup
-	$(PYTHON) -m pip install --quiet --editable '.[bench]'
+	$(PYTHON) -m pip install --quiet --constraint tools/constraints.txt --editable '.[bench]'
 	$(PYTHON) bench/run.py --out bench/results
 
-# On the device machine there is no r-xortorch environment: its own python3 runs it.
+# On the device machine there is no development environment: its own python3 runs it.
 gpu-check:
 	$(if $(wildcard $(PYTHON)),$(PYTHON),python3) tools/gpu_check.py
 

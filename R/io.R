@@ -16,6 +16,7 @@
 #' @param path File path.
 #' @returns `xor_save()` returns `path` invisibly; `xor_load()` an `xor_model`
 #'   (with no training history).
+#' @seealso [xor_train()]; [saveRDS()] also keeps a model.
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)

@@ -35,6 +35,7 @@ points_defaults <- function(pts) {
 #' @param ... Graphical parameters for [graphics::plot.default()], such as
 #'   `main`, `xlab`, `col`, `pch` or `cex`; they override the defaults.
 #' @returns `x`, invisibly.
+#' @seealso [xor_data()], [plot.xor_model()] for a model's decision boundary.
 #' @export
 #' @examplesIf xortorch_available()
 #' d <- xor_data(200, seed = 1)
@@ -73,6 +74,7 @@ plot.xor_data <- function(x, ...) {
 #'   override the defaults. Passed to [graphics::image()] or
 #'   [graphics::plot.default()].
 #' @returns `x`, invisibly.
+#' @seealso [xor_predict_grid()] for the numbers behind the picture, [plot.xor_data()].
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)
@@ -149,6 +151,7 @@ probability_key <- function(palette) {
 #' @param ... Graphical parameters for [graphics::barplot()] such as `main`
 #'   or `col`; they override the defaults.
 #' @returns `x`, invisibly.
+#' @seealso [xor_bench()].
 #' @export
 #' @examplesIf xortorch_available()
 #' plot(xor_bench(n = 500), main = "500 x 500")
@@ -174,6 +177,7 @@ plot.xor_bench <- function(x, ...) {
 #' @param ... Graphical parameters for [graphics::matplot()] such as `main`
 #'   or `lwd`; they override the defaults.
 #' @returns `x`, invisibly.
+#' @seealso [xor_sweep()], [xor_sweep_model()].
 #' @export
 #' @examplesIf xortorch_available()
 #' s <- xor_sweep(xor_data(500, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1:2, epochs = 20)

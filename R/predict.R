@@ -106,6 +106,7 @@ apply_na_action <- function(X, action) {
 #' @param data A data frame with the model's response and predictors (`x1`,
 #'   `x2`, `label` for the tutorial's model).
 #' @returns A number in \[0, 1\].
+#' @seealso [predict.xor_model()], [xor_train()].
 #' @export
 #' @examplesIf xortorch_available()
 #' set.seed(1)

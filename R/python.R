@@ -189,7 +189,7 @@ py_call <- function(expr, rename = NULL, classes = NULL) {
     type <- regmatches(msg, regexpr("^[A-Za-z_.]+(Error|Exception|Interrupt)(?=: )", msg, perl = TRUE))
     if (length(type)) msg <- sub("^[A-Za-z_.]+: ", "", msg)
     stop(structure(
-      class = c("xortorch_python_error", "error", "condition"),
+      class = c("xortorch_python_error", "xortorch_error", "error", "condition"),
       list(message = in_r(msg), call = NULL, python_type = if (length(type)) type else NA_character_)
     ))
   })
@@ -209,6 +209,7 @@ py_call <- function(expr, rename = NULL, classes = NULL) {
 #' loaded; `FALSE` otherwise. Used to guard examples.
 #'
 #' @returns `TRUE` or `FALSE`.
+#' @seealso [install_xortorch()], [xor_config()].
 #' @export
 #' @examples
 #' xortorch_available()
@@ -237,6 +238,7 @@ xortorch_available <- function() {
 #' @param extra Further pip requirements, e.g. `"pytest"`.
 #' @param ... Passed to [reticulate::virtualenv_install()].
 #' @returns The environment's Python executable, invisibly.
+#' @seealso [xor_config()] to see what was found, [xortorch_available()].
 #' @export
 #' @examples
 #' \dontrun{
@@ -268,11 +270,21 @@ install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", pytho
   if (!file.exists(venv_python(path))) {
     reticulate::virtualenv_create(path, python = python, packages = NULL)
   }
-  numpy <- if (utils::packageVersion("reticulate") < "1.36") "numpy>=1.24,<2" else "numpy>=1.24"
+  numpy <- if (utils::packageVersion("reticulate") < "1.36") "numpy>=1.24,<2" else "numpy>=1.24,<3"
   source <- normalizePath(source)
-  package <- if (editable) paste0("--editable=", source) else source
-  reticulate::virtualenv_install(path, c(torch, numpy, "matplotlib", "tqdm", extra), ...)
-  reticulate::virtualenv_install(path, package, pip_options = "--no-deps", ...)
+  if (!editable) {
+    # pip builds in the source folder, which in an installed R package may be read-only.
+    copy <- tempfile("xortorch-python-")
+    dir.create(copy)
+    on.exit(unlink(copy, recursive = TRUE), add = TRUE)
+    file.copy(list.files(source, full.names = TRUE, all.files = TRUE, no.. = TRUE), copy, recursive = TRUE)
+    source <- copy
+  }
+  # PyTorch and NumPy first, as asked; then the package, whose own requirements (pyproject.toml, with the
+  # `tensorboard` extra for `log_dir`) leave those two as they are.
+  package <- paste0(if (editable) "--editable=", source, "[tensorboard]")
+  reticulate::virtualenv_install(path, c(torch, numpy, extra), ...)
+  reticulate::virtualenv_install(path, package, ...)
   message("Installed xortorch's Python side in ", path, ". Restart R to use it.")
   invisible(venv_python(path))
 }
@@ -283,6 +295,7 @@ install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", pytho
 #' PyTorch, NumPy and both halves of xortorch, and the GPUs PyTorch can see.
 #'
 #' @returns A list of class `xor_config`, printed as a short report.
+#' @seealso [install_xortorch()], [xortorch_available()].
 #' @export
 #' @examplesIf xortorch_available()
 #' xor_config()

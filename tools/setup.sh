@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Idempotent set-up on Debian: R from Debian's packages, the xortorch R package,
-# and the r-xortorch Python environment in reticulate's virtualenv root.
+# Idempotent set-up on Debian: R from Debian's packages, then this checkout's
+# own development environment, which touches nothing outside the checkout:
+#   .Rlib/  this checkout's R package;
+#   .venv/  Python with this checkout's xortorch (editable), PyTorch, the test
+#           and lint tools, pinned by tools/constraints.txt.
+# The Makefile points R at them (R_LIBS, RETICULATE_PYTHON). Only what is
+# missing is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -19,28 +24,30 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 fi
 
-echo "== R: installing the xortorch R package from $repo"
-R CMD INSTALL --no-test-load . > /tmp/xortorch-r-install.log 2>&1 || { cat /tmp/xortorch-r-install.log; exit 1; }
+echo "== R: installing this checkout's R package into $repo/.Rlib"
+mkdir -p .Rlib
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+R CMD INSTALL --clean --no-test-load --library=.Rlib . > "$log" 2>&1 || { cat "$log"; exit 1; }
 
-# The same rule as reticulate and R/python.R.
-root=${RETICULATE_VIRTUALENV_ROOT:-${WORKON_HOME:-$HOME/.virtualenvs}}
-python="$root/r-xortorch/bin/python"
+venv="$repo/.venv"
 # Complete when every module imports, NumPy is 1.x (reticulate 1.28) and
-# xortorch is this checkout's, installed in editable mode.
+# xortorch is this checkout's.
 check='
-import sys, numpy, torch, matplotlib, tqdm, pytest, pytest_cov, rpy2, ruff, mypy, pandas, sklearn, xortorch
+import sys, numpy, torch, matplotlib, tqdm, tensorboard, pytest, pytest_cov, rpy2, ruff, mypy, pandas, sklearn
+import xortorch
 assert numpy.__version__ < "2", numpy.__version__
 assert rpy2.__version__.startswith("3.5."), rpy2.__version__
 assert xortorch.__file__.startswith(sys.argv[1] + "/python/"), xortorch.__file__
 '
-if [ -x "$python" ] && "$python" -c "$check" "$repo" 2>/dev/null; then
-  echo "== Python: $root/r-xortorch is ready"
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$check" "$repo" 2>/dev/null; then
+  echo "== Python: $venv is ready"
 else
-  echo "== Python: installing the environment $root/r-xortorch"
-  # torch==2.13.0 is the CPU wheel this platform serves from disk (a bare
-  # `torch` pulls a multi-GB CUDA build); rpy2 3.6 needs a newer R than Debian's.
-  Rscript -e "xortorch::install_xortorch(torch = 'torch==2.13.0', source = '$repo', editable = TRUE,
-              extra = c('rpy2==3.5.17', 'pytest', 'pytest-cov', 'ruff==0.17.6', 'mypy==2.4.1',
-                        'pandas', 'scikit-learn'))"
-  "$python" -c "$check" "$repo"
+  echo "== Python: installing the development environment $venv"
+  # The same function users run, pointed at this checkout; the constraints pin every package to the versions
+  # tested here (torch==2.13.0 is the CPU wheel this platform serves from disk; rpy2 3.6 needs a newer R).
+  PIP_CONSTRAINT="$repo/tools/constraints.txt" R_LIBS="$repo/.Rlib" Rscript -e "xortorch::install_xortorch(
+      envname = '$venv', torch = 'torch', source = '$repo', editable = TRUE,
+      extra = c('rpy2', 'pytest', 'pytest-cov', 'ruff', 'mypy', 'pandas', 'scikit-learn'))"
+  "$venv/bin/python" -c "$check" "$repo"
 fi
