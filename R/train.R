@@ -62,6 +62,13 @@
 #'   scikit-learn does) or a named vector of two weights, named by the
 #'   response's classes (`c(automatic = 1, manual = 3)`), multiplying
 #'   `weights`. For a rare class, with `predict(type = "class", threshold =)`.
+#' @param log_dir A folder to write TensorBoard event files to, as the
+#'   tutorial's `train_model_with_logger` does: the model graph, the training
+#'   loss per epoch (`training_loss`), the validation loss with `valid`
+#'   (`validation_loss`) and, for two-input models, the decision boundary
+#'   every `log_every` epochs (`predictions`). The model is the same with or
+#'   without it. View the folder with [xor_tensorboard()].
+#' @param log_every Epochs between logged decision-boundary figures.
 #' @param progress Show a progress bar on the standard error stream (advanced
 #'   once per epoch). The default shows it in interactive sessions only, so
 #'   knitr and Rscript output stays clean.
@@ -111,7 +118,7 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
                       epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
                       weights = NULL, subset = NULL, na.action = stats::na.omit, # nolint: object_name_linter.
                       valid = NULL, patience = NULL, min_delta = 0, weight_decay = 0, class_weight = NULL,
-                      progress = interactive()) {
+                      log_dir = NULL, log_every = 10, progress = interactive()) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
@@ -131,6 +138,8 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   if (!is.null(patience)) patience <- check_count(patience, "patience")
   min_delta <- check_positive(min_delta, "min_delta", allow_zero = TRUE)
   weight_decay <- check_positive(weight_decay, "weight_decay", allow_zero = TRUE)
+  if (!is.null(log_dir)) log_dir <- path.expand(check_string(log_dir, "log_dir"))
+  log_every <- check_count(log_every, "log_every")
   if (!is.null(init)) check_model(init, "init")
 
   frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
@@ -151,7 +160,7 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
       seed = int_to_py(seed), device = device, scale = scale, callback = callback, init = start,
       sample_weight = py_args$weights,
       valid = valid_to_py(valid, spec), patience = patience, min_delta = min_delta, weight_decay = weight_decay,
-      class_weight = class_weight_to_py(class_weight, spec)
+      class_weight = class_weight_to_py(class_weight, spec), log_dir = log_dir, log_every = log_every
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
     classes = class_names(spec))
   })

@@ -16,6 +16,7 @@ from ._io import load_model, save_model
 from ._model import SimpleClassifier, to_module
 from ._plot import plot_decision_boundary, plot_samples
 from ._predict import evaluate, predict, predict_grid
+from ._tensorboard import TensorBoard, tensorboard
 from ._train import sweep, sweep_model, train
 from ._validation import LIMITS, MAX_GRID_POINTS, MAX_POINTS
 
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_POINTS",
     "FitWarning",
     "SimpleClassifier",
+    "TensorBoard",
     "XORClassifier",
     "XORDataset",
     "bench",
@@ -41,6 +43,7 @@ __all__ = [
     "save_model",
     "sweep",
     "sweep_model",
+    "tensorboard",
     "to_module",
     "train",
 ]

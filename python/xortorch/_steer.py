@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import torch
@@ -19,6 +19,9 @@ from ._diagnostics import bce
 from ._model import PARAM_NAMES
 from ._predict import accuracy, stacked_logits
 from ._validation import align_columns, check_number, check_Xy
+
+if TYPE_CHECKING:
+    from ._tensorboard import Logger
 
 
 def check_valid(valid: Any) -> Any:
@@ -111,9 +114,11 @@ class Monitor:
         callback: Callable[..., Any] | None,
         raw_weights: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]],
         on_epoch: Callable[[int, float], None] | None = None,
+        logger: Logger | None = None,
     ) -> None:
         self.valid, self.patience, self.min_delta = valid, patience, min_delta
         self.callback, self.raw_weights, self.on_epoch = callback, raw_weights, on_epoch
+        self.logger = logger
         self.arity = 0 if callback is None else _arity(callback)
         self.valid_loss: list[float] = []
         self.valid_accuracy: list[float] = []
@@ -127,7 +132,7 @@ class Monitor:
         if self.on_epoch is not None:
             self.on_epoch(epoch + 1, train_loss)
         state = None
-        if self.valid is not None or self.arity >= 3:
+        if self.valid is not None or self.arity >= 3 or (self.logger and self.logger.wants_weights(epoch + 1)):
             params = current()
             state = {name: p[0].detach().cpu().numpy() for name, p in zip(PARAM_NAMES, params)}
         valid_loss = valid_accuracy = None
@@ -140,6 +145,9 @@ class Monitor:
             self.valid_accuracy.append(valid_accuracy)
             if valid_loss < self.best_loss - self.min_delta:
                 self.best_loss, self.best_epoch, self.best = valid_loss, epoch + 1, params
+        if self.logger is not None:
+            logged = state  # set on the epochs whose weights the logger wants
+            self.logger(epoch + 1, train_loss, valid_loss, lambda: self.raw_weights(logged or {}))
         if self.callback is not None:
             if self.arity >= 3 and state is not None:
                 weights = self.raw_weights(state)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any, Callable, NamedTuple
 
@@ -16,6 +17,7 @@ from ._model import as_model, hidden_units, input_count
 from ._predict import stacked_logits
 from ._scaling import check_scaling, fold, scaling_of, standardize, unfold
 from ._steer import Monitor, check_valid, check_valid_pair, class_weights, stratified_split
+from ._tensorboard import Logger, check_log_dir
 from ._validation import (
     MAX_EPOCHS,
     MAX_HIDDEN,
@@ -122,6 +124,31 @@ def _judge(result: Fit, stacked: dict[str, np.ndarray], data: TrainingData) -> A
     return assess(prob, logits, data.y, result.start_loss, finite(result.params, result.losses), data.weights)
 
 
+@contextlib.contextmanager
+def _logging(
+    log_dir: str | None, log_every: int, data: TrainingData, hidden: int, batch_size: int, epochs_before: int
+) -> Iterator[Logger | None]:
+    """A TensorBoard logger for this training run (None without ``log_dir``), closed at the end."""
+    if log_dir is None:
+        yield None
+        return
+    X = data.X if data.scaling is None else data.X * data.scaling["scale"] + data.scaling["center"]
+    logger = Logger(
+        log_dir,
+        log_every=log_every,
+        X=X.astype(np.float32),
+        y=data.y,
+        ranges=data.ranges,
+        hidden=hidden,
+        first_batch=batch_size,
+        epochs_before=epochs_before,
+    )
+    try:
+        yield logger
+    finally:
+        logger.close()
+
+
 def _record(data: TrainingData) -> dict[str, Any]:
     """What every model remembers of its training data."""
     return {
@@ -154,6 +181,8 @@ def train(
     weight_decay: float = 0.0,
     class_weight: Any = None,
     heartbeat: Callable[[], Any] | None = None,
+    log_dir: str | os.PathLike[str] | None = None,
+    log_every: int = 10,
 ) -> dict[str, Any]:
     """Train the tutorial's ``SimpleClassifier`` (continuous XOR, or any numeric inputs).
 
@@ -232,6 +261,16 @@ def train(
         raises stops training, and so does a string it returns (raised as
         ``RuntimeError(reason)``). R uses it so that its time limits and Ctrl-C
         interrupt a long fit.
+    log_dir : str, path or None, default=None
+        Write TensorBoard event files there, as the tutorial's
+        ``train_model_with_logger`` does (needs the ``tensorboard`` extra): the
+        model graph, the training loss per epoch (``training_loss``), the
+        validation loss with ``valid`` (``validation_loss``) and, for two-input
+        models, the decision boundary every ``log_every`` epochs
+        (``predictions``). Logging reads the weights only: the model is the
+        same with or without it. View it with :func:`tensorboard`.
+    log_every : int, default=10
+        Epochs between decision-boundary figures.
 
     Returns
     -------
@@ -285,6 +324,7 @@ def train(
         if data.valid is None:
             raise ValueError("`patience` stops on the validation loss: give `valid` too.")
     _check_callables(callback=callback, heartbeat=heartbeat)
+    log_dir, log_every = check_log_dir(log_dir, log_every)
     if start is not None:
         hidden = hidden_units(start)
     hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, engine)
@@ -297,7 +337,9 @@ def train(
     start_state = None
     if start is not None:
         start_state = start["state"] if data.scaling is None else unfold(start["state"], data.scaling)
-    with _progress_bar(progress, epochs, "Training") as bar:
+    before = np.zeros(0) if start is None else np.asarray(start.get("loss", []), np.float64).reshape(-1)
+    logging = _logging(log_dir, log_every, data, hidden, batch_size, before.size)
+    with _progress_bar(progress, epochs, "Training") as bar, logging as logger:
         monitor = Monitor(
             valid=data.valid,
             patience=patience,
@@ -307,6 +349,7 @@ def train(
                 fold(state, data.scaling) if data.scaling else {k: v.copy() for k, v in state.items()}
             ),
             on_epoch=None if bar is None else lambda epoch, loss: bar.update(1),
+            logger=logger,
         )
         result = fit(
             data.X,
@@ -318,7 +361,7 @@ def train(
             epochs=epochs,
             device=dev,
             engine=engine,
-            on_epoch=None if bar is None and callback is None and data.valid is None else monitor,
+            on_epoch=None if bar is None and callback is None and data.valid is None and logger is None else monitor,
             init=start_state,
             weights=data.weights,
             weight_decay=weight_decay,
@@ -334,7 +377,6 @@ def train(
     warn_after_training(
         verdict, data.y, largest_input=data.largest, scaled=data.scaling is not None, weights=data.weights
     )
-    before = np.zeros(0) if start is None else np.asarray(start.get("loss", []), np.float64).reshape(-1)
     loss = np.concatenate([before, result.losses[0]])
     history: dict[str, Any] = {"valid_loss": None, "valid_accuracy": None, "best_epoch": None}
     if data.valid is not None:

@@ -1,0 +1,103 @@
+"""TensorBoard logging from train(log_dir=), and the tensorboard() server."""
+
+from __future__ import annotations
+
+import sys
+import urllib.request
+
+import numpy as np
+import pytest
+from realdata import mtcars_am
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+import xortorch as xt
+
+
+def read_log(log_dir):
+    events = EventAccumulator(str(log_dir), size_guidance={"scalars": 0, "images": 0})
+    events.Reload()
+    return events
+
+
+def scalars(events, tag):
+    found = events.Scalars(tag)
+    return np.array([e.step for e in found]), np.array([e.value for e in found])
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return xt.make_data(1000, seed=1)
+
+
+def test_the_log_holds_the_tutorials_loss_graph_and_figures_and_the_weights_are_unchanged(xor, tmp_path):
+    X, y = xor
+    logged = xt.train(X, y, seed=3, epochs=30, valid=0.2, log_dir=tmp_path / "run")
+    plain = xt.train(X, y, seed=3, epochs=30, valid=0.2)
+    for name in plain["state"]:
+        np.testing.assert_array_equal(logged["state"][name], plain["state"][name])
+    np.testing.assert_array_equal(logged["loss"], plain["loss"])
+
+    events = read_log(tmp_path / "run")
+    steps, values = scalars(events, "training_loss")
+    np.testing.assert_array_equal(steps, np.arange(1, 31))
+    np.testing.assert_allclose(values, logged["loss"], rtol=1e-6)
+    steps, values = scalars(events, "validation_loss")
+    np.testing.assert_allclose(values, logged["valid_loss"], rtol=1e-6)
+    assert [image.step for image in events.Images("predictions")] == [10, 20, 30]
+    assert events.Images("predictions")[0].encoded_image_string.startswith(b"\x89PNG")
+    assert events.Graph() is not None
+
+
+def test_figures_come_every_log_every_epochs_and_a_continued_model_continues_the_steps(xor, tmp_path):
+    X, y = xor
+    first = xt.train(X, y, seed=1, epochs=6, log_dir=tmp_path, log_every=3)
+    xt.train(X, y, seed=2, epochs=4, init=first, log_dir=tmp_path, log_every=2)
+    events = read_log(tmp_path)
+    steps, _ = scalars(events, "training_loss")
+    assert sorted(steps) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert sorted(image.step for image in events.Images("predictions")) == [3, 6, 8, 10]
+
+
+def test_models_of_other_sizes_log_losses_without_figures(tmp_path):
+    X, y = mtcars_am()
+    X3 = np.column_stack([X, X[:, 0] * X[:, 1]])  # hp, wt and their product
+    xt.train(X3, y, seed=1, epochs=20, scale=True, log_dir=tmp_path)
+    events = read_log(tmp_path)
+    assert len(events.Scalars("training_loss")) == 20
+    assert events.Tags()["images"] == []
+
+
+def test_log_arguments_are_checked_before_training(xor, tmp_path, monkeypatch):
+    X, y = xor
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(ValueError, match=r"`log_dir` .* is a file, not a folder"):
+        xt.train(X, y, log_dir=tmp_path / "file")
+    with pytest.raises(TypeError, match="`log_dir` must be a folder path or None, not 3"):
+        xt.train(X, y, log_dir=3)
+    with pytest.raises(ValueError, match="`log_every` must be a whole number of at least 1, not 0"):
+        xt.train(X, y, log_dir=tmp_path, log_every=0)
+    monkeypatch.setitem(sys.modules, "tensorboard", None)
+    with pytest.raises(ImportError, match=r"pip install 'xortorch\[tensorboard\]'"):
+        xt.train(X, y, log_dir=tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_tensorboard_serves_the_log_on_loopback_and_stops(xor, tmp_path):
+    X, y = xor
+    xt.train(X, y, seed=1, epochs=2, log_dir=tmp_path)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with xt.tensorboard(tmp_path) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        assert "running" in repr(server)
+        with opener.open(server.url, timeout=10) as page:
+            assert b"TensorBoard" in page.read()
+        with opener.open(server.url + "data/runs", timeout=10) as page:
+            assert page.status == 200
+    assert not server.running
+    with pytest.raises(OSError):
+        opener.open(server.url, timeout=2)
+
+
+def test_tensorboard_needs_an_existing_folder(tmp_path):
+    with pytest.raises(ValueError, match="does not exist: train with `log_dir=` first"):
+        xt.tensorboard(tmp_path / "nothing")
