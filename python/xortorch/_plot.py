@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -27,9 +28,36 @@ def _new_figure():
     for figure in _open_figures:
         plt.close(figure)  # by object: closes nothing if the user already closed it
     _open_figures.clear()
-    fig, ax = plt.subplots(figsize=(4, 4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(4, 4), layout="constrained", FigureClass=_figure_class())
     _open_figures.append(fig)
     return fig, ax
+
+
+@functools.cache
+def _figure_class() -> type:
+    """A Figure that Jupyter shows once.
+
+    Jupyter's inline backend draws every open pyplot figure at the end of a
+    cell, and would draw the returned figure a second time as the cell's value.
+    While the figure is open, its value therefore displays nothing; once pyplot
+    has closed it (a later cell, or a later plot call), it displays itself.
+    """
+    from matplotlib._pylab_helpers import Gcf
+    from matplotlib.figure import Figure
+
+    class XortorchFigure(Figure):
+        def _ipython_display_(self) -> None:
+            if any(manager.canvas.figure is self for manager in Gcf.get_all_fig_managers()):
+                return  # open in pyplot, which shows it at the end of the cell
+            import io
+
+            from IPython.display import Image, display
+
+            png = io.BytesIO()
+            self.savefig(png, format="png")
+            display(Image(png.getvalue()))
+
+    return XortorchFigure
 
 
 def plot_samples(X: Any, y: Any, *, title: str = "Dataset samples"):

@@ -1,3 +1,6 @@
+import sys
+
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -91,3 +94,22 @@ def test_an_xortorch_plot_never_closes_the_users_own_figure():
     # The object itself, still open: our next figure may take over its number.
     assert any(plt.figure(n) is theirs for n in plt.get_fignums())
     plt.close("all")
+
+
+def test_in_jupyter_a_plot_shows_its_figure_once(monkeypatch):
+    """Jupyter's inline backend shows open pyplot figures at the end of a cell; the value must not show it again."""
+    import types
+
+    shown = []
+    display = types.ModuleType("IPython.display")
+    display.Image = lambda data: ("png", data[:8])
+    display.display = shown.append
+    monkeypatch.setitem(sys.modules, "IPython", types.ModuleType("IPython"))
+    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    X, y = xt.make_data(50, seed=1)
+    fig = xt.plot_samples(X, y)
+    fig._ipython_display_()  # the cell's value, while pyplot still holds the figure
+    assert shown == []
+    plt.close(fig)  # the end of the cell: the inline backend has shown it and closed it
+    fig._ipython_display_()  # displayed again later, it draws itself
+    assert shown == [("png", b"\x89PNG\r\n\x1a\n")]
