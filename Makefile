@@ -65,11 +65,16 @@ test-bridge:
 test-install:
 	$(PYTHON) -m pytest -s -m install tests/python
 
-# For you, outside the checkout: the R package into your R library, and the
-# r-xortorch environment (created if missing) with this version's Python package.
+# For you, outside the checkout: the R package into your R library, the r-xortorch
+# environment (created if missing) with this version's Python package, then the
+# package again from a tarball built with that environment, so that its vignettes
+# are knitted and listed by vignette(package = "xortorch").
 install:
 	env -u RETICULATE_PYTHON -u R_LIBS R CMD INSTALL --clean .
 	env -u RETICULATE_PYTHON -u R_LIBS Rscript -e 'xortorch::install_xortorch(torch = "$(or $(TORCH),torch==2.13.0)")'
+	dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; cd "$$dir"; \
+	env -u RETICULATE_PYTHON -u R_LIBS R CMD build "$(CURDIR)"; \
+	env -u RETICULATE_PYTHON -u R_LIBS R CMD INSTALL xortorch_*.tar.gz
 
 docs:
 	Rscript -e 'roxygen2::roxygenise()'

@@ -69,13 +69,15 @@ def test_a_built_tarball_installs_and_install_xortorch_makes_a_working_environme
             "-e",
             "library(xortorch); m <- xor_train(seed = 1); "
             "cat('accuracy', xor_evaluate(m, xor_data(500, seed = 2)), '\\n'); "
-            "cat('python', xor_config()$python, '\\n')",
+            "cat('python', xor_config()$python, '\\n'); "
+            "cat('vignettes', sort(vignette(package = 'xortorch')$results[, 'Item']), '\\n')",
         ],
         cwd=home,
         env=env,
     )
     assert "accuracy 1 \n" in out
     assert f"python {home / 'virtualenvs' / 'r-xortorch'}" in out
+    assert "vignettes getting-started xortorch \n" in out
 
 
 def test_r_cmd_install_of_the_folder_bundles_python_and_leaves_the_checkout_clean(user):
