@@ -225,7 +225,8 @@ xortorch_available <- function() {
 #' Creates a virtual environment (by default `r-xortorch` in reticulate's
 #' virtualenv root, the place xortorch looks first) and installs PyTorch, a
 #' NumPy that this reticulate can convert, and the xortorch Python package of
-#' the same version as this R package. Like `keras3::install_keras()`.
+#' the same version as this R package, with TensorBoard (for `log_dir`) and
+#' numba (the compiled training path). Like `keras3::install_keras()`.
 #'
 #' @param envname Name of the environment in the virtualenv root, or a path.
 #' @param torch pip requirement for PyTorch. A CPU-only build is much smaller:
@@ -281,8 +282,8 @@ install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", pytho
     source <- copy
   }
   # PyTorch and NumPy first, as asked; then the package, whose own requirements (pyproject.toml, with the
-  # `tensorboard` extra for `log_dir`) leave those two as they are.
-  package <- paste0(if (editable) "--editable=", source, "[tensorboard]")
+  # `tensorboard` extra for `log_dir` and `fast`, numba, for the compiled training path) leave those two as they are.
+  package <- paste0(if (editable) "--editable=", source, "[tensorboard,fast]")
   reticulate::virtualenv_install(path, c(torch, numpy, extra), ...)
   reticulate::virtualenv_install(path, package, ...)
   message("Installed xortorch's Python side in ", path, ". Restart R to use it.")

@@ -34,7 +34,7 @@ venv="$repo/.venv"
 # Complete when every module imports, NumPy is 1.x (reticulate 1.28) and
 # xortorch is this checkout's.
 check='
-import sys, numpy, torch, matplotlib, tqdm, tensorboard, pytest, pytest_cov, rpy2, ruff, mypy, pandas, sklearn
+import sys, numpy, torch, matplotlib, tqdm, tensorboard, numba, pytest, pytest_cov, rpy2, ruff, mypy, pandas, sklearn
 import xortorch
 assert numpy.__version__ < "2", numpy.__version__
 assert rpy2.__version__.startswith("3.5."), rpy2.__version__

@@ -39,6 +39,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import _fused as fused
 from ._diagnostics import bce
 from ._model import PARAM_NAMES, SimpleClassifier, blank_module, init_state
 from ._predict import stacked_logits
@@ -267,6 +268,23 @@ def fit(
         # Where each model starts, the yardstick that tells divergence from slow learning.
         start_state = dict(zip(PARAM_NAMES, (t.numpy() for t in (W1, b1, W2, b2))))
         start_loss = bce(stacked_logits(start_state, X), y, weights)
+        small = fused.worthwhile(hidden, p, min(batch_size, n))
+        if engine == "fast" and device.type == "cpu" and M == 1 and small and fused.available():
+            first = {name: value[0] for name, value in start_state.items()}
+            losses_run, models, seconds = _fit_fused(
+                X,
+                y,
+                weights,
+                first,
+                layout.generators[0],
+                float(lrs[0]),
+                batch_size,
+                epochs,
+                weight_decay,
+                on_epoch,
+                heartbeat,
+            )
+            return Fit(models, losses_run, seconds, start_loss)
         params = tuple(t.to(device) for t in to_groups(W1, b1, W2, b2, groups=U))
         X_all = torch.from_numpy(X).to(device)
         # float32 throughout, whatever torch.get_default_dtype() says.
@@ -353,6 +371,55 @@ def fit(
         models = tuple(t.index_select(0, back) for t in from_groups(params))
         losses_back = losses[:, :run].index_select(0, back).cpu().numpy().astype(np.float64)
         return Fit(models, losses_back, seconds, start_loss[back.cpu().numpy()])
+
+
+def _fit_fused(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    start: dict[str, np.ndarray],
+    generator: torch.Generator,
+    lr: float,
+    batch_size: int,
+    epochs: int,
+    weight_decay: float,
+    on_epoch: Callable[[int, torch.Tensor, Callable[[], Params]], bool | None] | None,
+    heartbeat: Callable[[], None] | None,
+) -> tuple[np.ndarray, Params, float]:
+    """One model on the CPU through the compiled kernel (:mod:`xortorch._fused`): the same
+    initial weights and the same permutation per epoch, drawn from the seed's generator."""
+    n = X.shape[0]
+    model = fused.FusedModel(start)
+    X32 = np.ascontiguousarray(X, dtype=np.float32)
+    y32 = np.asarray(y, dtype=np.float32)
+    w32 = np.ones(n, np.float32) if weights is None else (weights / weights.mean()).astype(np.float32)
+    losses = np.zeros(epochs, np.float64)
+    last_beat = time.perf_counter()
+
+    def beat() -> None:
+        nonlocal last_beat
+        if heartbeat is not None and time.perf_counter() - last_beat >= HEARTBEAT_SECONDS:
+            reason = heartbeat()
+            if isinstance(reason, str):  # R hands back its condition's message rather than raising
+                raise RuntimeError(reason)
+            last_beat = time.perf_counter()
+
+    def current() -> Params:
+        return tuple(torch.from_numpy(a) for a in model.params())
+
+    started = time.perf_counter()
+    run = epochs
+    for epoch in range(epochs):
+        perm = torch.randperm(n, generator=generator).numpy()
+        losses[epoch] = fused.run_epoch(
+            model, X32, y32, w32, perm, batch_size=batch_size, lr=lr, weight_decay=weight_decay, between_chunks=beat
+        )
+        if on_epoch is not None and on_epoch(epoch, torch.tensor([losses[epoch]]), current) is False:
+            run = epoch + 1
+            break
+        beat()
+    seconds = time.perf_counter() - started
+    return losses[None, :run], current(), seconds
 
 
 def finite(models: Params, losses: np.ndarray) -> np.ndarray:

@@ -1,0 +1,94 @@
+"""The compiled CPU path of train() (xortorch._fused) against the torch engines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from realdata import mtcars_am
+
+import xortorch as xt
+from xortorch import _fused
+
+
+@pytest.fixture
+def torch_engine(monkeypatch):
+    """train() as a user without numba gets it: the torch engine, no error."""
+    monkeypatch.setattr(_fused, "available", lambda: False)
+
+
+def max_difference(a, b):
+    return max(float(np.abs(a["state"][k] - b["state"][k]).max()) for k in a["state"])
+
+
+def test_the_development_environment_has_numba():
+    assert _fused.available()
+
+
+@pytest.mark.parametrize("inputs", [1, 2, 5])
+def test_the_fused_path_trains_what_autograd_trains(inputs):
+    rng = np.random.default_rng(inputs)
+    X = rng.normal(size=(700, inputs)).astype(np.float32)
+    y = (X.sum(axis=1) + 0.3 * rng.normal(size=700) > 0).astype(int)
+    fused = xt.train(X, y, seed=4, epochs=30, batch_size=64)
+    reference = xt.train(X, y, seed=4, epochs=30, batch_size=64, engine="autograd")
+    assert max_difference(fused, reference) < 1e-5
+    np.testing.assert_allclose(fused["loss"], reference["loss"], rtol=1e-5, atol=1e-6)
+
+
+def test_weights_decay_and_early_stopping_work_on_the_fused_path_as_on_the_torch_engine(monkeypatch):
+    X, y = mtcars_am()
+    weights = np.arange(1, 33, dtype=float)
+    options = dict(seed=2, epochs=200, scale=True, sample_weight=weights, weight_decay=0.01, valid=0.25, patience=30)
+    fused = xt.train(X, y, **options)
+    monkeypatch.setattr(_fused, "available", lambda: False)
+    torch_made = xt.train(X, y, **options)
+    assert max_difference(fused, torch_made) < 1e-5
+    assert fused["best_epoch"] == torch_made["best_epoch"]
+    assert fused["epochs_run"] == torch_made["epochs_run"]
+    np.testing.assert_allclose(fused["valid_loss"], torch_made["valid_loss"], rtol=1e-5)
+
+
+def test_the_fused_path_is_bit_reproducible_and_follows_the_seeds_shuffles():
+    X, y = xt.make_data(1000, seed=1)
+    a, b = xt.train(X, y, seed=7, epochs=20), xt.train(X, y, seed=7, epochs=20)
+    for name in a["state"]:
+        np.testing.assert_array_equal(a["state"][name], b["state"][name])
+    assert max_difference(a, xt.train(X, y, seed=8, epochs=20)) > 1e-3
+
+
+def test_without_numba_train_runs_the_torch_engine_and_agrees(torch_engine):
+    X, y = xt.make_data(1000, seed=1)
+    model = xt.train(X, y, seed=3, epochs=40)
+    reference = xt.train(X, y, seed=3, epochs=40, engine="autograd")
+    assert max_difference(model, reference) < 1e-5
+
+
+def test_a_callback_that_stops_and_a_heartbeat_reach_the_fused_path(monkeypatch):
+    X, y = xt.make_data(300, seed=1)
+    seen = []
+    model = xt.train(X, y, seed=1, epochs=50, callback=lambda epoch, loss: seen.append(epoch) or epoch < 5)
+    assert seen == [1, 2, 3, 4, 5] and model["epochs_run"] == 5
+
+    def stop():
+        raise KeyboardInterrupt("stop")
+
+    big = np.tile(X, (400, 1)), np.tile(y, 400)  # 120,000 rows: two kernel calls per epoch
+    monkeypatch.setattr("xortorch._engine.HEARTBEAT_SECONDS", 0.0)
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        xt.train(*big, seed=1, epochs=3, heartbeat=stop, callback=lambda epoch, loss: finished.append(epoch))
+    assert finished == []  # stopped inside the first epoch, between its kernel calls
+
+
+def test_the_kernel_runs_where_it_is_faster_and_the_torch_engine_elsewhere(monkeypatch):
+    X, y = xt.make_data(500, seed=1)
+    epochs_run = []
+    run_epoch = _fused.run_epoch
+    monkeypatch.setattr(_fused, "run_epoch", lambda *a, **k: epochs_run.append(1) or run_epoch(*a, **k))
+    xt.train(X, y, seed=1, epochs=3)  # the tutorial's 2-4-1 at batch 128
+    assert len(epochs_run) == 3
+    xt.train(X, y, seed=1, epochs=3, hidden=64)  # measured slower than the torch engine
+    xt.train(X, y, seed=1, epochs=3, batch_size=512)
+    xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1], epochs=3)  # several models: vectorised in torch
+    assert len(epochs_run) == 3
+    assert _fused.worthwhile(12, 2, 128) and not _fused.worthwhile(16, 2, 128)
