@@ -194,7 +194,9 @@ model_data <- function(spec, data, name = "data", response = TRUE) {
     abort("`", name, "` gives the columns ", paste(colnames(X), collapse = ", "), " but the model takes ",
           paste(spec$predictors, collapse = ", "), ".")
   }
-  rownames(X) <- row.names(data)
+  # Real row names only: R's automatic 1..n would become a million strings here, and the garbage collector
+  # would walk them on every collection. predictions() names the result at the end, as predict.glm() does.
+  rownames(X) <- if (.row_names_info(data) > 0L) row.names(data)
   y <- if (response) encode_response(stats::model.response(frame), spec, paste0(name, "$", spec$response))
   list(X = X, y = y)
 }

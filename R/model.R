@@ -80,7 +80,7 @@ training_design <- function(object) {
   frame <- stats::model.frame(object)
   spec <- model_spec(object)
   X <- design_matrix(stats::delete.response(spec$terms), frame, spec$contrasts, "data")
-  rownames(X) <- row.names(frame)
+  rownames(X) <- if (.row_names_info(frame) > 0L) row.names(frame)
   y <- encode_response(stats::model.response(frame), spec, paste0("data$", spec$response))
   list(X = X, y = y, na.action = attr(frame, "na.action"))
 }

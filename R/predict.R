@@ -73,16 +73,17 @@ predict.xor_model <- function(object, newdata, type = c("response", "link", "cla
 predictions <- function(object, design, type, spec, pad = FALSE, threshold = 0.5) {
   X <- design$X
   out <- rep(NA_real_, nrow(X))
-  names(out) <- rownames(X)
   complete <- stats::complete.cases(X)
   if (any(complete)) {
     kind <- switch(type, link = "logit", class = "class", "prob")  # Python's predict() owns the class rule
+    rows <- if (all(complete)) X else X[complete, , drop = FALSE]
     out[complete] <- as.vector(py_call(
-      xt()$predict(model_to_py(object), data_to_py(X[complete, , drop = FALSE])$X, kind = kind, threshold = threshold),
+      xt()$predict(model_to_py(object), data_to_py(rows)$X, kind = kind, threshold = threshold),
       rename = c(X = "newdata")
     ))
   }
-  if (type == "class") out <- stats::setNames(decode_class(as.integer(out), spec), names(out))
+  if (type == "class") out <- decode_class(as.integer(out), spec)
+  names(out) <- if (is.null(rownames(X))) seq_len(nrow(X)) else rownames(X)
   if (pad) out <- stats::naresid(design$na.action, out)
   out
 }
@@ -92,8 +93,13 @@ apply_na_action <- function(X, action) {
   if (!is.function(action)) {
     abort("`na.action` must be a function such as na.pass or na.omit, not ", describe(action), ".")
   }
+  # Without NA every na.action keeps every row; skip the data frame copy of X, which costs seconds at 1e6 rows.
+  if (!anyNA(X)) return(X)
+  if (is.null(rownames(X))) rownames(X) <- seq_len(nrow(X))  # the kept rows keep their numbers as names
   kept <- action(as.data.frame(X))  # na.pass, na.omit and na.fail work on data frames
-  X[row.names(kept), , drop = FALSE]
+  dropped <- attr(kept, "na.action")  # positions of the rows na.omit() and na.exclude() leave out
+  if (!is.null(dropped)) return(X[-as.integer(dropped), , drop = FALSE])
+  if (nrow(kept) == nrow(X)) X else X[row.names(kept), , drop = FALSE]
 }
 
 #' Accuracy of a model

@@ -44,3 +44,10 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_data(10, seed = -2), "`seed`")
   expect_error(xor_data(10, seed = 1.5), "`seed`")
 })
+
+test_that("xor_data() keeps R's automatic row names, which a million-row predict() must not turn into strings", {
+  skip_if_no_python()
+  d <- xor_data(100, seed = 1)
+  expect_lt(.row_names_info(d), 0L)  # negative: automatic (compact) row names
+  expect_identical(row.names(d), as.character(1:100))
+})

@@ -121,3 +121,20 @@ test_that("errors from Python name R's arguments", {
                                      rename = c(X = "newdata")), error = conditionMessage)
   expect_match(err, "^`newdata` must have shape \\(n, 2\\)")
 })
+
+test_that("predictions are named as predict.glm() names them, with or without row names and NA", {
+  skip_if_no_python()
+  d <- xor_data(300, seed = 3)
+  m <- suppressWarnings(xor_train(d, epochs = 5, seed = 1))
+  g <- suppressWarnings(glm(label ~ x1 + x2, binomial, data = d))
+  new <- xor_data(6, seed = 4)
+  expect_identical(names(predict(m, new)), names(predict(g, new)))
+  named <- new
+  row.names(named) <- letters[1:6]
+  expect_identical(names(predict(m, named)), letters[1:6])
+  named$x1[2] <- NA
+  expect_identical(names(predict(m, named, na.action = na.omit)), names(predict(g, named, na.action = na.omit)))
+  new$x1[5] <- NA
+  expect_identical(names(predict(m, new, na.action = na.omit)), c("1", "2", "3", "4", "6"))
+  expect_identical(is.na(predict(m, new, na.action = na.exclude)), is.na(predict(g, new, na.action = na.exclude)))
+})
