@@ -11,6 +11,10 @@ kept. They differ only in how the gradient is found:
 * ``"autograd"``: ``nn.Module`` + ``loss.backward()`` + ``torch.optim.SGD``,
   one model, kept as the reference the fast path is tested against.
 
+On the CPU, the ``"fast"`` engine hands small networks to a compiled kernel
+when numba is installed (:mod:`xortorch._fused`): same weights, shuffles and
+results to rounding, without the per-op dispatch that dominates at this size.
+
 Each distinct seed owns a ``torch.Generator``: it draws the initial weights
 and then one permutation per epoch. A model in a sweep therefore sees exactly
 the batches it would see trained alone, and models that share a seed share
@@ -268,23 +272,17 @@ def fit(
         # Where each model starts, the yardstick that tells divergence from slow learning.
         start_state = dict(zip(PARAM_NAMES, (t.numpy() for t in (W1, b1, W2, b2))))
         start_loss = bce(stacked_logits(start_state, X), y, weights)
-        small = fused.worthwhile(hidden, p, min(batch_size, n))
-        if engine == "fast" and device.type == "cpu" and M == 1 and small and fused.available():
-            first = {name: value[0] for name, value in start_state.items()}
-            losses_run, models, seconds = _fit_fused(
-                X,
-                y,
-                weights,
-                first,
-                layout.generators[0],
-                float(lrs[0]),
-                batch_size,
-                epochs,
-                weight_decay,
-                on_epoch,
-                heartbeat,
-            )
-            return Fit(models, losses_run, seconds, start_loss)
+        small = fused.worthwhile(hidden, p, min(batch_size, n), M)
+        if engine == "fast" and device.type == "cpu" and small and fused.available():
+            # Per model in the caller's order (plan() sorted them into groups).
+            kernel_models = fused.FusedModels(*(t.numpy()[np.argsort(layout.order)] for t in (W1, b1, W2, b2)))
+            distinct = list(dict.fromkeys(int(seed) for seed in seeds))
+            group = np.array([distinct.index(int(seed)) for seed in seeds], np.int64)
+            losses_run, fitted, seconds = _fit_fused(
+                kernel_models, X, y, weights, layout.generators, group, np.asarray(lrs, np.float64), batch_size, epochs,
+                weight_decay, on_epoch, heartbeat,
+            )  # fmt: skip
+            return Fit(fitted, losses_run, seconds, start_loss[np.argsort(layout.order)])
         params = tuple(t.to(device) for t in to_groups(W1, b1, W2, b2, groups=U))
         X_all = torch.from_numpy(X).to(device)
         # float32 throughout, whatever torch.get_default_dtype() says.
@@ -374,26 +372,26 @@ def fit(
 
 
 def _fit_fused(
+    models: fused.FusedModels,
     X: np.ndarray,
     y: np.ndarray,
     weights: np.ndarray | None,
-    start: dict[str, np.ndarray],
-    generator: torch.Generator,
-    lr: float,
+    generators: list[torch.Generator],
+    group: np.ndarray,
+    lrs: np.ndarray,
     batch_size: int,
     epochs: int,
     weight_decay: float,
     on_epoch: Callable[[int, torch.Tensor, Callable[[], Params]], bool | None] | None,
     heartbeat: Callable[[], None] | None,
 ) -> tuple[np.ndarray, Params, float]:
-    """One model on the CPU through the compiled kernel (:mod:`xortorch._fused`): the same
-    initial weights and the same permutation per epoch, drawn from the seed's generator."""
+    """M models on the CPU through the compiled kernel (:mod:`xortorch._fused`): the same initial
+    weights, and each epoch the same permutation per seed, drawn from the seed's generator."""
     n = X.shape[0]
-    model = fused.FusedModel(start)
     X32 = np.ascontiguousarray(X, dtype=np.float32)
     y32 = np.asarray(y, dtype=np.float32)
     w32 = np.ones(n, np.float32) if weights is None else (weights / weights.mean()).astype(np.float32)
-    losses = np.zeros(epochs, np.float64)
+    losses = np.zeros((lrs.size, epochs), np.float64)
     last_beat = time.perf_counter()
 
     def beat() -> None:
@@ -405,21 +403,22 @@ def _fit_fused(
             last_beat = time.perf_counter()
 
     def current() -> Params:
-        return tuple(torch.from_numpy(a) for a in model.params())
+        return tuple(torch.from_numpy(a) for a in models.params())
 
     started = time.perf_counter()
     run = epochs
     for epoch in range(epochs):
-        perm = torch.randperm(n, generator=generator).numpy()
-        losses[epoch] = fused.run_epoch(
-            model, X32, y32, w32, perm, batch_size=batch_size, lr=lr, weight_decay=weight_decay, between_chunks=beat
-        )
-        if on_epoch is not None and on_epoch(epoch, torch.tensor([losses[epoch]]), current) is False:
+        perms = torch.stack([torch.randperm(n, generator=g) for g in generators]).numpy()
+        losses[:, epoch] = fused.run_epoch(
+            models, X32, y32, w32, perms, group, batch_size=batch_size, lr=lrs, weight_decay=weight_decay,
+            between_chunks=beat,
+        )  # fmt: skip
+        if on_epoch is not None and on_epoch(epoch, torch.from_numpy(losses[:, epoch]), current) is False:
             run = epoch + 1
             break
         beat()
     seconds = time.perf_counter() - started
-    return losses[None, :run], current(), seconds
+    return losses[:, :run], current(), seconds
 
 
 def finite(models: Params, losses: np.ndarray) -> np.ndarray:

@@ -86,9 +86,22 @@ def test_the_kernel_runs_where_it_is_faster_and_the_torch_engine_elsewhere(monke
     run_epoch = _fused.run_epoch
     monkeypatch.setattr(_fused, "run_epoch", lambda *a, **k: epochs_run.append(1) or run_epoch(*a, **k))
     xt.train(X, y, seed=1, epochs=3)  # the tutorial's 2-4-1 at batch 128
-    assert len(epochs_run) == 3
+    xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1, 2], epochs=3)  # four models in one kernel call per epoch
+    assert len(epochs_run) == 6
     xt.train(X, y, seed=1, epochs=3, hidden=64)  # measured slower than the torch engine
     xt.train(X, y, seed=1, epochs=3, batch_size=512)
-    xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1], epochs=3)  # several models: vectorised in torch
-    assert len(epochs_run) == 3
-    assert _fused.worthwhile(12, 2, 128) and not _fused.worthwhile(16, 2, 128)
+    xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1], epochs=3, hidden=64)
+    assert len(epochs_run) == 6
+    assert _fused.worthwhile(12, 2, 128, 1) and not _fused.worthwhile(16, 2, 128, 1)
+    assert _fused.worthwhile(4, 2, 512, 10) and not _fused.worthwhile(4, 2, 512, 1)
+
+
+def test_a_sweep_on_the_kernel_trains_each_model_as_train_does():
+    X, y = xt.make_data(800, seed=2)
+    lrs, seeds = [0.05, 0.3, 1.0], [4, 9]
+    result = xt.sweep(X, y, lr=lrs, seeds=seeds, epochs=15, weight_decay=0.001)
+    for i, (lr, seed) in enumerate(zip(result["lr"], result["seed"])):
+        alone = xt.train(X, y, lr=float(lr), seed=int(seed), epochs=15, weight_decay=0.001)
+        for name in alone["state"]:
+            np.testing.assert_array_equal(result["state"][name][i], alone["state"][name])
+        np.testing.assert_allclose(result["loss"][i], alone["loss"], rtol=1e-6)
