@@ -10,7 +10,10 @@ contender whose package is missing is left out of the table.
 
 from __future__ import annotations
 
+import contextlib
+import unittest.mock
 import warnings
+from collections.abc import Iterator
 from typing import Callable
 
 import numpy as np
@@ -72,8 +75,8 @@ def torch_loop(X: np.ndarray, y: np.ndarray, seed: int) -> Predictor:
     return _module_predictor(model)
 
 
-def _initial(seed: int) -> tuple[np.ndarray, ...]:
-    state = init_state(HIDDEN, torch.Generator().manual_seed(seed))
+def _initial(seed: int, hidden: int = HIDDEN) -> tuple[np.ndarray, ...]:
+    state = init_state(hidden, torch.Generator().manual_seed(seed))
     return tuple(state[k].numpy().copy() for k in ("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"))
 
 
@@ -202,13 +205,13 @@ def _numba_kernel():
 _numba_fit = None
 
 
-def numba_loop(X: np.ndarray, y: np.ndarray, seed: int) -> Predictor:
+def numba_loop(X: np.ndarray, y: np.ndarray, seed: int, hidden: int = HIDDEN) -> Predictor:
     """A numba-compiled loop fusing the whole step, point by point (compiled
-    once, before timing)."""
+    once, before timing): the yardstick for xortorch's own compiled path."""
     global _numba_fit
     if _numba_fit is None:
         _numba_fit = _numba_kernel()
-    W1, b1, W2, b2 = _initial(seed)
+    W1, b1, W2, b2 = _initial(seed, hidden)
     rng = np.random.default_rng(seed)
     perms = np.stack([rng.permutation(len(y)) for _ in range(EPOCHS)])
     _numba_fit(X, y.astype(np.float32), W1, b1, W2[0], b2, perms, LR, BATCH)
@@ -220,6 +223,7 @@ def available() -> dict[str, Callable[[np.ndarray, np.ndarray, int], Predictor]]
     contenders: dict[str, Callable[[np.ndarray, np.ndarray, int], Predictor]] = {
         "tutorial loop (Dataset + DataLoader)": tutorial_loop,
         "xortorch autograd engine": lambda X, y, seed: _xt_predictor(X, y, seed, "autograd"),
+        "xortorch torch engine (train() without numba)": xortorch_torch_engine,
         "plain torch loop (randperm, no DataLoader)": torch_loop,
         "plain NumPy loop (float32)": numpy_loop,
     }
@@ -244,3 +248,18 @@ def _xt_predictor(X: np.ndarray, y: np.ndarray, seed: int, engine: str) -> Predi
 
 def xortorch_train(X: np.ndarray, y: np.ndarray, seed: int) -> Predictor:
     return _xt_predictor(X, y, seed, "fast")
+
+
+def xortorch_torch_engine(X: np.ndarray, y: np.ndarray, seed: int) -> Predictor:
+    """train() as a user without numba gets it: the torch engine."""
+    with without_kernel():
+        return _xt_predictor(X, y, seed, "fast")
+
+
+@contextlib.contextmanager
+def without_kernel() -> Iterator[None]:
+    """xortorch's engine with its compiled kernel switched off, as without numba."""
+    from xortorch import _fused
+
+    with unittest.mock.patch.object(_fused, "available", lambda: False):
+        yield

@@ -81,15 +81,29 @@ def goal_peers(repeats: int) -> dict:
         "accuracy": accuracy,
         "ratio": {name: t / ours for name, t in medians.items()},
         "aten_calls_per_step": aten_calls_per_step(X, y),
+        "hidden_64": hidden_64(X, y, repeats) if "numba fused loop" in contenders else None,
     }
+
+
+def hidden_64(X: np.ndarray, y: np.ndarray, repeats: int) -> dict:
+    """train() against the numba fused loop at hidden = 64, where train() runs the torch engine."""
+    with one_thread():
+        medians = interleaved(
+            {
+                "train()": lambda: xt.train(X, y, seed=1, hidden=64),
+                "numba fused loop": lambda: peers.numba_loop(X, y, 1, hidden=64),
+            },
+            max(3, repeats // 2),
+        )
+    return {"seconds": medians, "ratio": medians["train()"] / medians["numba fused loop"]}
 
 
 def aten_calls_per_step(X: np.ndarray, y: np.ndarray) -> float:
     from torch.profiler import ProfilerActivity, profile
 
     xt.train(X, y, seed=1)
-    with profile(activities=[ProfilerActivity.CPU]) as prof:
-        xt.train(X, y, seed=1)
+    with peers.without_kernel(), profile(activities=[ProfilerActivity.CPU]) as prof:
+        xt.train(X, y, seed=1)  # the torch engine's dispatch (the compiled kernel makes none)
     calls = sum(1 for event in prof.events() if event.name.startswith("aten::"))
     return calls / (100 * -(-len(y) // 128))
 
@@ -116,7 +130,28 @@ def goal_sweep(repeats: int) -> dict:
         "ratio_100_models_grid": grid / one,
         "ratio_100_models_seeds": medians["sweep() 1 lr x 100 seeds"] / one,
         "speedup_vs_loops": {name: t / grid for name, t in medians.items() if name.startswith("100 x")},
+        "ten_thousand": ten_thousand_models() if "numba fused loop" in peers.available() else None,
     }
+
+
+def ten_thousand_models(epochs: int = 10, sampled: int = 200) -> dict:
+    """10,000 models (100 lr x 100 seeds, 10 epochs) in one sweep(), in a fresh process for its peak
+    memory, against the numba fused loop per model (timed on ``sampled`` of them, scaled to 10,000)."""
+    X, y = xt.make_data(2500, seed=1)
+    result = subprocess.run(
+        [sys.executable, "-c", SCALE_SCRIPT, "sweep_10k"], capture_output=True, text=True, check=True
+    )
+    sweep = json.loads(result.stdout.strip().splitlines()[-1])
+    old_epochs, peers.EPOCHS = peers.EPOCHS, epochs
+    try:
+        with one_thread():
+            start = time.perf_counter()
+            for seed in range(sampled):
+                peers.numba_loop(X, y, seed)
+            looped = (time.perf_counter() - start) / sampled * 10_000
+    finally:
+        peers.EPOCHS = old_epochs
+    return {"sweep": sweep, "looped_estimate_seconds": looped, "speedup": looped / sweep["seconds"]}
 
 
 def _spin() -> None:
@@ -219,6 +254,11 @@ if task == "train_1m":
     X, y = xt.make_data(1_000_000, seed=1)
     big = xt.train(X, y, seed=1, epochs=2, batch_size=128)
     extra = {"epochs": 2, "accuracy": xt.evaluate(big, *xt.make_data(10_000, seed=2)), "train_seconds": big["seconds"]}
+elif task == "sweep_10k":
+    import numpy as np
+    X, y = xt.make_data(2500, seed=1)
+    runs = xt.sweep(X, y, lr=list(np.geomspace(0.01, 3, 100)), seeds=range(100), epochs=10)
+    extra = {"models": int(runs["lr"].size), "epochs": 10}
 elif task == "grid_4m":
     extra = {"points": int(xt.predict_grid(model, step=0.001)["prob"].size)}
 else:
@@ -251,8 +291,35 @@ for (i in 1:9) {
   r_side[i] <- system.time(xor_train(d, seed = 1, progress = FALSE))[["elapsed"]]
   py_side[i] <- system.time(py$train(X, y, seed = 1L))[["elapsed"]]
 }
-cat(sprintf('{"xor_train": %f, "train": %f}\\n', median(r_side), median(py_side)))
+big <- xor_data(1e6, seed = 2)
+m <- suppressWarnings(xor_train(d, seed = 1, progress = FALSE))
+g <- glm(label ~ x1 + x2, binomial, data = d)
+ours <- theirs <- numeric()
+for (i in 1:5) {
+  ours[i] <- system.time(predict(m, big))[["elapsed"]]
+  theirs[i] <- system.time(predict(g, big, type = "response"))[["elapsed"]]
+}
+cat(sprintf('{"xor_train": %f, "train": %f, "predict_1e6": %f, "predict_glm_1e6": %f}\\n',
+            median(r_side), median(py_side), median(ours), median(theirs)))
 """
+
+COLD_R = "suppressWarnings(library(xortorch)); invisible(suppressWarnings(xor_train(epochs = 1)))"
+COLD_PY = "import xortorch as xt; X, y = xt.make_data(2500); xt.train(X, y, epochs=1)"
+
+
+def cold_starts(rounds: int = 5) -> dict:
+    """A new R process training one epoch against a new Python process doing the same, interleaved."""
+    r_side, py_side = [], []
+    for _ in range(rounds):
+        for command, times in (
+            (["Rscript", "-e", COLD_R], r_side),
+            ([sys.executable, "-W", "ignore", "-c", COLD_PY], py_side),
+        ):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+    r, py = statistics.median(r_side), statistics.median(py_side)
+    return {"r_seconds": r, "python_seconds": py, "ratio": r / py}
 
 
 def goal_bridge() -> dict:
@@ -262,7 +329,12 @@ def goal_bridge() -> dict:
     if result.returncode != 0:
         return {"skipped": f"Rscript failed: {result.stderr.strip()[-300:]}"}
     seconds = json.loads(result.stdout.strip().splitlines()[-1])
-    return {"seconds": seconds, "ratio": seconds["xor_train"] / seconds["train"]}
+    return {
+        "seconds": seconds,
+        "ratio": seconds["xor_train"] / seconds["train"],
+        "predict_ratio": seconds["predict_1e6"] / seconds["predict_glm_1e6"],
+        "cold_start": cold_starts(),
+    }
 
 
 def machine() -> dict:
@@ -300,6 +372,14 @@ def markdown(r: dict) -> str:
     for name, ratio in sorted(p["ratio"].items(), key=lambda item: item[1]):
         verdict = "" if name == "xortorch train()" else (" slower" if ratio > 1 else " (faster)")
         lines.append(f"| {name} | {ratio:.2f}x{verdict} | {p['accuracy'][name]:.3f} |")
+    if p.get("hidden_64"):
+        h64 = p["hidden_64"]
+        lines += [
+            "",
+            f"At hidden = 64 (where `train()` runs the torch engine) `train()` takes {h64['ratio']:.2f}x the "
+            f"numba fused loop's time ({h64['seconds']['train()'] * 1e3:.0f} vs "
+            f"{h64['seconds']['numba fused loop'] * 1e3:.0f} ms).",
+        ]
     loops = ", ".join(f"{t:.1f}x faster than {n}" for n, t in s["speedup_vs_loops"].items())
     bridge = (
         f"`xor_train()` {b['ratio']:.2f}x `train()` ({b['seconds']['xor_train'] * 1e3:.0f} vs "
@@ -328,6 +408,21 @@ def markdown(r: dict) -> str:
         f"peak memory +{sc['grid_4m']['extra_peak_mb']:.0f} MB; step 0.0001 is a clear ValueError at once |",
         f"| R bridge | {bridge} | |",
     ]
+    if s.get("ten_thousand"):
+        tt = s["ten_thousand"]
+        lines.append(
+            f"| 10,000 models, `sweep()` (100 lr x 100 seeds, 10 epochs) | {tt['sweep']['seconds']:.1f} s, "
+            f"{tt['speedup']:.1f}x faster than the numba fused loop per model | looping estimated from 200 "
+            f"models ({tt['looped_estimate_seconds']:.0f} s); peak memory +{tt['sweep']['extra_peak_mb']:.0f} MB |"
+        )
+    if "predict_ratio" in b:
+        cs = b["cold_start"]
+        lines += [
+            f"| `predict()` of 1,000,000 rows from R | {b['predict_ratio']:.2f}x `predict.glm()` "
+            f"({b['seconds']['predict_1e6']:.2f} vs {b['seconds']['predict_glm_1e6']:.2f} s) | |",
+            f"| cold start: `Rscript` vs `python`, `library`/`import` and one epoch | {cs['ratio']:.2f}x "
+            f"({cs['r_seconds']:.1f} vs {cs['python_seconds']:.1f} s) | medians of 5 interleaved runs |",
+        ]
     return "\n".join(lines) + "\n"
 
 
