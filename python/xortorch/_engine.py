@@ -46,7 +46,7 @@ import torch.nn.functional as F
 from . import _fused as fused
 from ._diagnostics import bce
 from ._model import PARAM_NAMES, SimpleClassifier, blank_module, init_state
-from ._predict import stacked_logits
+from ._predict import logits_by_models
 from ._threads import threads_for
 
 ENGINES = ("fast", "autograd")
@@ -271,7 +271,7 @@ def fit(
         W1, b1, W2, b2 = (torch.stack([s[name] for s in starts]) for name in PARAM_NAMES)
         # Where each model starts, the yardstick that tells divergence from slow learning.
         start_state = dict(zip(PARAM_NAMES, (t.numpy() for t in (W1, b1, W2, b2))))
-        start_loss = bce(stacked_logits(start_state, X), y, weights)
+        start_loss = np.concatenate([bce(logits, y, weights) for _, logits in logits_by_models(start_state, X)])
         small = fused.worthwhile(hidden, p, min(batch_size, n), M)
         if engine == "fast" and device.type == "cpu" and small and fused.available():
             # Per model in the caller's order (plan() sorted them into groups).

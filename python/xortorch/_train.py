@@ -14,7 +14,7 @@ import torch
 from ._diagnostics import Assessment, assess, divergence_message, null_loss, warn_after_training, warn_before_training
 from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
-from ._predict import stacked_logits
+from ._predict import logits_by_models
 from ._scaling import check_scaling, fold, scaling_of, standardize, unfold
 from ._steer import Monitor, check_valid, check_valid_pair, class_weights, stratified_split
 from ._tensorboard import Logger, check_log_dir
@@ -119,9 +119,12 @@ def _training_data(
 
 def _judge(result: Fit, stacked: dict[str, np.ndarray], data: TrainingData) -> Assessment:
     """The verdicts on M models, from their weights (in the engine's, standardised, space)."""
-    logits = stacked_logits(stacked, data.X)
-    prob = torch.sigmoid(torch.from_numpy(logits)).numpy()
-    return assess(prob, logits, data.y, result.start_loss, finite(result.params, result.losses), data.weights)
+    ok = finite(result.params, result.losses)
+    parts = []
+    for part, logits in logits_by_models(stacked, data.X):
+        prob = torch.sigmoid(torch.from_numpy(logits)).numpy()
+        parts.append(assess(prob, logits, data.y, result.start_loss[part], ok[part], data.weights))
+    return Assessment(*(np.concatenate(field) for field in zip(*parts)))
 
 
 @contextlib.contextmanager
