@@ -69,7 +69,9 @@ def _kernel() -> Callable[..., None]:
     @jit
     def tanh(x):  # pragma: no cover - compiled
         # Eigen's float tanh: odd rational function on [-7.9, 7.9], where float32's tanh reaches +-1.
-        x = min(max(x, np.float32(-7.90531110763549805)), np.float32(7.90531110763549805))
+        # Clamped by comparisons, which a NaN fails, so that NaN stays NaN (min/max would clamp it).
+        edge = np.float32(7.90531110763549805)
+        x = edge if x > edge else (-edge if x < -edge else x)
         x2 = x * x
         p = x2 * np.float32(-2.76076847742355e-16) + np.float32(2.00018790482477e-13)
         p = p * x2 + np.float32(-8.60467152213735e-11)
@@ -149,7 +151,8 @@ def _kernel() -> Callable[..., None]:
                     d[m] = (half + half * t - ys[m]) * ws[m]  # dL/dz = sigmoid(z) - y, weighted
                     s = (one - np.float32(2.0) * ys[m]) * z[m]  # BCE with logits = softplus(s)
                     e = (one - abs(t)) / (one + abs(t))  # exp(-|s|)
-                    totals[m] += ws[m] * (max(s, np.float32(0.0)) + log1p_small(e))
+                    positive = s if not s <= np.float32(0.0) else np.float32(0.0)  # max(s, 0), keeping NaN
+                    totals[m] += ws[m] * (positive + log1p_small(e))
                     gb2[m] += d[m]
                 for j in range(H):  # backward: dL/da = W2 dL/dz (1 - h^2)
                     for m in range(M):

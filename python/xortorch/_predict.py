@@ -39,10 +39,14 @@ def stacked_logits(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
     rows = max(1, CHUNK_VALUES // (M * H))
     with threads_for(min(rows, X.shape[0]) * M * H):
         for start in range(0, X.shape[0], rows):
-            xb = torch.from_numpy(X[start : start + rows]).expand(M, -1, -1)
-            hidden = torch.tanh(torch.baddbmm(b1.unsqueeze(1), xb, W1.transpose(1, 2)))
+            x = torch.from_numpy(X[start : start + rows])
+            if M == 1:  # plain matrix products: a third faster than the batched ones at 1e6 rows
+                hidden = torch.addmm(b1[0], x, W1[0].T).tanh_()
+                out[0, start : start + x.shape[0]] = torch.addmm(b2[0], hidden, W2[0].T)[:, 0].numpy()
+                continue
+            hidden = torch.tanh(torch.baddbmm(b1.unsqueeze(1), x.expand(M, -1, -1), W1.transpose(1, 2)))
             logit = torch.baddbmm(b2.unsqueeze(1), hidden, W2.transpose(1, 2))
-            out[:, start : start + xb.shape[1]] = logit[:, :, 0].numpy()
+            out[:, start : start + x.shape[0]] = logit[:, :, 0].numpy()
     return out
 
 

@@ -105,3 +105,16 @@ def test_a_sweep_on_the_kernel_trains_each_model_as_train_does():
         for name in alone["state"]:
             np.testing.assert_array_equal(result["state"][name][i], alone["state"][name])
         np.testing.assert_allclose(result["loss"][i], alone["loss"], rtol=1e-6)
+
+
+def test_the_kernels_arithmetic_tanh_keeps_nan_and_infinity_as_tanh_does():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    models = _fused.FusedModels(
+        np.full((1, 2, 2), np.nan, np.float32), np.zeros((1, 2), np.float32), np.ones((1, 1, 2), np.float32),
+        np.zeros((1, 1), np.float32),
+    )  # fmt: skip
+    loss = _fused.run_epoch(
+        models, X, np.array([0, 1, 1, 0], np.float32), np.ones(4, np.float32), np.arange(4)[None], np.zeros(1, np.int64),
+        batch_size=4, lr=np.array([0.1]), weight_decay=0.0,
+    )  # fmt: skip
+    assert np.isnan(loss[0])  # a NaN weight is never clamped into a finite loss
