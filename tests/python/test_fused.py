@@ -113,8 +113,11 @@ def test_the_kernels_arithmetic_tanh_keeps_nan_and_infinity_as_tanh_does():
         np.full((1, 2, 2), np.nan, np.float32), np.zeros((1, 2), np.float32), np.ones((1, 1, 2), np.float32),
         np.zeros((1, 1), np.float32),
     )  # fmt: skip
-    loss = _fused.run_epoch(
-        models, X, np.array([0, 1, 1, 0], np.float32), np.ones(4, np.float32), np.arange(4)[None], np.zeros(1, np.int64),
-        batch_size=4, lr=np.array([0.1]), weight_decay=0.0,
-    )  # fmt: skip
+    y, w, perms, group = (
+        np.array([0, 1, 1, 0], np.float32),
+        np.ones(4, np.float32),
+        np.arange(4)[None],
+        np.zeros(1, int),
+    )
+    loss = _fused.run_epoch(models, X, y, w, perms, group, batch_size=4, lr=np.array([0.1]), weight_decay=0.0)
     assert np.isnan(loss[0])  # a NaN weight is never clamped into a finite loss
