@@ -27,8 +27,8 @@ def test_small_training_runs_on_one_thread_and_restores_the_setting():
 def test_large_ops_keep_the_users_threads(monkeypatch):
     monkeypatch.setattr(_threads, "cores_taken_by_others", lambda: False)  # an idle machine, whatever this one is doing
     seen = []
-    baddbmm = torch.baddbmm  # the prediction path's first layer
-    monkeypatch.setattr(torch, "baddbmm", lambda *a, **k: seen.append(torch.get_num_threads()) or baddbmm(*a, **k))
+    addmm = torch.addmm  # one model's prediction path: two matrix products
+    monkeypatch.setattr(torch, "addmm", lambda *a, **k: seen.append(torch.get_num_threads()) or addmm(*a, **k))
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
@@ -36,7 +36,7 @@ def test_large_ops_keep_the_users_threads(monkeypatch):
         seen.clear()  # training's own forward passes (its start and final losses) are small too
         xt.predict(model, np.zeros((10, 2)))
         xt.predict(model, np.zeros((_threads.PARALLEL_MIN_ELEMENTS // 4, 2)))
-        assert seen == [1, 1, 2, 2]  # two baddbmm per prediction
+        assert seen == [1, 1, 2, 2]  # two addmm per prediction
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
