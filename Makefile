@@ -44,6 +44,8 @@ test-python:
 	$(PYTHON) -m pytest -m "not bridge and not gpu and not install" tests/python
 
 # A plain `R CMD build`: configure bundles python/ into the installed package (inst/python).
+# Phony, so that the tarball is always this checkout's.
+.PHONY: $(TARBALL)
 $(TARBALL):
 	R CMD build .
 
@@ -53,6 +55,7 @@ check: $(TARBALL)
 	grep -q "^Status: OK" "$$log" || { echo "R CMD check is not Status: OK"; rm -f "$$log"; exit 1; }; \
 	rm -f "$$log"
 
+# Installs the tarball `make check` just built (or builds one).
 install-dev:
 	[ -f $(TARBALL) ] || $(MAKE) --no-print-directory $(TARBALL)
 	mkdir -p $(RLIB)
