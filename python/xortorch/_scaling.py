@@ -34,6 +34,11 @@ def standardize(X: np.ndarray, scaling: dict[str, Any]) -> np.ndarray:
     return np.ascontiguousarray(z, dtype=np.float32)
 
 
+def unstandardize(Z: np.ndarray, scaling: dict[str, Any]) -> np.ndarray:
+    """The inverse of :func:`standardize`: ``Z * scale + center``, as float32."""
+    return (np.asarray(Z, dtype=np.float64) * scaling["scale"] + scaling["center"]).astype(np.float32)
+
+
 def fold(state: dict[str, np.ndarray], scaling: dict[str, Any]) -> dict[str, np.ndarray]:
     """Weights for standardised inputs -> the same model on raw inputs.
 

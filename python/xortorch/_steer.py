@@ -146,8 +146,9 @@ class Monitor:
             if valid_loss < self.best_loss - self.min_delta:
                 self.best_loss, self.best_epoch, self.best = valid_loss, epoch + 1, params
         if self.logger is not None:
-            logged = state  # set on the epochs whose weights the logger wants
-            self.logger(epoch + 1, train_loss, valid_loss, lambda: self.raw_weights(logged or {}))
+            # The weights (raw units) on the epochs whose figure the logger draws; state is read above for those.
+            weights = self.raw_weights(state) if state is not None and self.logger.wants_weights(epoch + 1) else None
+            self.logger(epoch + 1, train_loss, valid_loss, weights)
         if self.callback is not None:
             if self.arity >= 3 and state is not None:
                 weights = self.raw_weights(state)

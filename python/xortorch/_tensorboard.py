@@ -17,7 +17,6 @@ import tempfile
 import time
 import urllib.request
 import warnings
-from collections.abc import Callable
 from typing import IO, Any
 
 import numpy as np
@@ -81,13 +80,13 @@ class Logger:
         return self.X.shape[1] == 2 and epoch % self.log_every == 0
 
     def __call__(
-        self, epoch: int, train_loss: float, valid_loss: float | None, weights: Callable[[], dict[str, np.ndarray]]
+        self, epoch: int, train_loss: float, valid_loss: float | None, weights: dict[str, np.ndarray] | None
     ) -> None:
-        """Log this call's ``epoch`` (counting from 1); ``weights()`` gives the current ones, on raw inputs."""
-        if self.wants_weights(epoch):
+        """Log this call's ``epoch`` (counting from 1); ``weights``, on raw inputs, on the epochs it draws."""
+        if weights is not None:
             from ._plot import plot_decision_boundary
 
-            model = {"state": weights(), "ranges": self.ranges}
+            model = {"state": weights, "ranges": self.ranges}
             fig = plot_decision_boundary(model, self.X[:FIGURE_POINTS], self.y[:FIGURE_POINTS])
             self.writer.add_figure("predictions", fig, global_step=self.epochs_before + epoch)  # closes it
         epoch += self.epochs_before

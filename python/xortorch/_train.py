@@ -15,7 +15,7 @@ from ._diagnostics import Assessment, assess, divergence_message, null_loss, war
 from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
 from ._predict import logits_by_models
-from ._scaling import check_scaling, fold, scaling_of, standardize, unfold
+from ._scaling import check_scaling, fold, scaling_of, standardize, unfold, unstandardize
 from ._steer import Monitor, check_valid, check_valid_pair, class_weights, stratified_split
 from ._tensorboard import Logger, check_log_dir
 from ._validation import (
@@ -135,11 +135,10 @@ def _logging(
     if log_dir is None:
         yield None
         return
-    X = data.X if data.scaling is None else data.X * data.scaling["scale"] + data.scaling["center"]
     logger = Logger(
         log_dir,
         log_every=log_every,
-        X=X.astype(np.float32),
+        X=data.X if data.scaling is None else unstandardize(data.X, data.scaling),  # the figure's raw axes
         y=data.y,
         ranges=data.ranges,
         hidden=hidden,

@@ -8,7 +8,7 @@ from realdata import mtcars_am
 
 import xortorch as xt
 from xortorch._model import PARAM_NAMES
-from xortorch._scaling import fold, scaling_of, standardize, unfold
+from xortorch._scaling import fold, scaling_of, standardize, unfold, unstandardize
 
 
 def test_scaling_folds_into_the_first_layer_exactly():
@@ -86,3 +86,9 @@ def test_scale_must_be_a_flag():
     X, y = mtcars_am()
     with pytest.raises(TypeError, match="`scale` must be True or False, not 'yes'"):
         xt.train(X, y, scale="yes")
+
+
+def test_unstandardize_gives_back_the_raw_inputs():
+    X, _ = mtcars_am()
+    scaling = scaling_of(X)
+    np.testing.assert_allclose(unstandardize(standardize(X, scaling), scaling), X, rtol=1e-6)
