@@ -272,7 +272,7 @@ def fit(
         # Where each model starts, the yardstick that tells divergence from slow learning.
         start_state = dict(zip(PARAM_NAMES, (t.numpy() for t in (W1, b1, W2, b2))))
         start_loss = np.concatenate([bce(logits, y, weights) for _, logits in logits_by_models(start_state, X)])
-        small = fused.worthwhile(hidden, p, min(batch_size, n), M)
+        small = fused.worthwhile(hidden, p)
         if engine == "fast" and device.type == "cpu" and small and fused.available():
             # Per model in the caller's order (plan() sorted them into groups).
             kernel_models = fused.FusedModels(*(t.numpy()[np.argsort(layout.order)] for t in (W1, b1, W2, b2)))

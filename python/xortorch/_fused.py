@@ -2,10 +2,10 @@
 
 At the tutorial's size a training step is a few hundred floating-point
 operations, and the torch engine spends most of each step dispatching its
-twelve aten calls (about 2 us each). This kernel runs the same algorithm row
-by row in compiled float32 code, for M models at once with the models as the
-innermost, contiguous dimension, so the compiler turns each line into SIMD
-instructions over models. It keeps everything the torch engine does: the same
+twelve aten calls (about 2 us each). This kernel runs the same algorithm in
+compiled float32 code, model after model, batch after batch, each line a loop
+over the batch's rows, contiguous, which the compiler turns into SIMD
+instructions; models that share a seed share one gathered copy of its rows. It keeps everything the torch engine does: the same
 initial weights and the same permutation per epoch (both drawn from each
 seed's torch generator by the caller), case weights, weight decay and a
 learning rate per model; results agree with the autograd engine to rounding.
@@ -14,8 +14,9 @@ tanh, the sigmoid and the loss are computed with arithmetic only, so that they
 vectorise: tanh by the rational approximation Eigen uses for float (within
 3.5e-7 of tanh everywhere), the sigmoid as (1 + tanh(z/2)) / 2, and the loss
 softplus(s) = max(s, 0) + log1p(e^-|s|) with e^-|s| = (1 - |t|) / (1 + |t|),
-t = tanh(z/2), and log1p by its atanh series. No fastmath flags: the same
-seed gives the same weights on every run on one machine.
+t = tanh(z/2), and log1p by its atanh series. The only fastmath flags let
+the compiler reorder sums and fuse multiply-adds; it compiles one order, so the
+same seed gives the same weights on every run on one machine, and NaN stays NaN.
 
 It runs where it was measured faster than the torch engine (see
 ``worthwhile``); it is optional: without numba (the ``fast`` extra) or on a
@@ -32,20 +33,18 @@ import numpy as np
 #: Row-models per kernel call (rows x models): between calls the caller can run its heartbeat.
 CHUNK_WORK = 1 << 16
 
-#: The kernel pays for every multiply (hidden x (inputs + 2) per row and model), the torch engine mostly
-#: for its dispatch per step, which a sweep shares among its models. Measured here (2 inputs, 2,500 rows,
-#: one thread): one model at batch 128, the kernel is faster up to hidden 12 (2.1x at hidden 4) and slower
-#: from 16 (0.3x at 64), or from batch 512 at hidden 4; sweeps of 2 to 1,000 models at hidden 4 are 1.2x to
-#: 2.1x faster, and of 100 models 1.1x to 1.2x at hidden 8 to 16. So it runs when hidden x (inputs + 2) is at
-#: most this, and for one model also when a step's rows are few enough.
-MAX_UNIT_WORK = 12 * 4
-MAX_STEP_WORK = 12 * 4 * 128
+#: Measured here (one thread, 2,500 rows, batch 128, against the torch engine): the kernel is faster for
+#: one model at 2 inputs up to the largest hidden layer (4.8x at hidden 4, 2.8x at 64, 1.9x at 4,096), at
+#: 8 inputs and hidden 1,024 (1.2x), and whenever inputs x hidden is at most 2,048 (1.3x at 32 x 64, 1.4x
+#: at 100 x 16), also for sweeps; the torch engine's matrix products win with many inputs and a wide
+#: layer (1.7x at 100 x 64, 1.04x at 32 x 512).
+MAX_INPUTS_ANY_WIDTH = 8
+MAX_INPUT_WEIGHTS = 2048
 
 
-def worthwhile(hidden: int, inputs: int, batch: int, models: int) -> bool:
+def worthwhile(hidden: int, inputs: int) -> bool:
     """Whether the kernel beats the torch engine at this size."""
-    unit = hidden * (inputs + 2)
-    return unit <= MAX_UNIT_WORK and (models > 1 or unit * batch <= MAX_STEP_WORK)
+    return inputs <= MAX_INPUTS_ANY_WIDTH or inputs * hidden <= MAX_INPUT_WEIGHTS
 
 
 @functools.cache
@@ -64,12 +63,16 @@ def _kernel() -> Callable[..., None]:
 
     # error_model="numpy": no zero-division checks (none of the divisions here can be by zero), which
     # would otherwise keep the compiler from vectorising the loops (3.6x on the tanh loop, measured).
-    jit = numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
+    # fastmath "reassoc" (and "contract", for fused multiply-adds) lets it split the gradient sums over
+    # rows into SIMD lanes (1.8x on the whole kernel); none of the flags that assume finite values, so a
+    # NaN still propagates. The compiled order is fixed, so the same seed gives the same bits every run.
+    flags = {"reassoc", "contract"}
+    jit = numba.njit(cache=True, nogil=True, inline="always", error_model="numpy", fastmath=flags)
 
     @jit
-    def tanh(x):  # pragma: no cover - compiled
-        # Eigen's float tanh: odd rational function on [-7.9, 7.9], where float32's tanh reaches +-1.
-        # Clamped by comparisons, which a NaN fails, so that NaN stays NaN (min/max would clamp it).
+    def tanh_parts(x):  # pragma: no cover - compiled
+        """Eigen's float tanh as (x, p, q), tanh = x p / q: an odd rational function on [-7.9, 7.9], where
+        float32's tanh reaches +-1. Clamped by comparisons, which a NaN fails, so that NaN stays NaN."""
         edge = np.float32(7.90531110763549805)
         x = edge if x > edge else (-edge if x < -edge else x)
         x2 = x * x
@@ -82,12 +85,16 @@ def _kernel() -> Callable[..., None]:
         q = x2 * np.float32(1.19825839466702e-06) + np.float32(1.18534705686654e-04)
         q = q * x2 + np.float32(2.26843463243900e-03)
         q = q * x2 + np.float32(4.89352518554385e-03)
+        return x, p, q
+
+    @jit
+    def tanh(x):  # pragma: no cover - compiled
+        x, p, q = tanh_parts(x)
         return x * p / q
 
     @jit
-    def log1p_small(e):  # pragma: no cover - compiled
-        # log1p(e) for e in [0, 1]: 2 atanh(u), u = e / (2 + e) <= 1/3; the series to u^15 is within 1e-9.
-        u = e / (np.float32(2.0) + e)
+    def log1p_atanh(u):  # pragma: no cover - compiled
+        """log1p(e) as 2 atanh(u), u = e / (2 + e) in [0, 1/3] for e in [0, 1]: the series to u^15 is within 1e-9."""
         u2 = u * u
         s = np.float32(1.0 / 15.0)
         s = s * u2 + np.float32(1.0 / 13.0)
@@ -99,100 +106,120 @@ def _kernel() -> Callable[..., None]:
         s = s * u2 + np.float32(1.0)
         return np.float32(2.0) * u * s
 
-    @numba.njit(cache=True, nogil=True, error_model="numpy")
-    def run_batches(X, y, w, perms, group, start, stop, batch, W1, b1, W2, b2, lr, keep, totals):  # pragma: no cover
-        """SGD for M models over the batches of rows ``start:stop`` of each model's permutation.
+    @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=flags)
+    def run_batches(X, y, w, perms, group, order, start, stop, first, last, batch, W1, b1, W2, b2, lr, keep, totals):  # pragma: no cover
+        """SGD over the batches of rows ``start:stop`` of each permutation, for models ``order[first:last]``.
 
-        ``perms`` (G, n) holds one permutation per seed, ``group`` (M,) each model's. The weights
-        are (H, p, M), (H, M), (H, M), (M,), updated in place; ``lr`` and ``keep`` (= 1 - lr *
-        weight_decay) are (M,). Per batch: the summed gradient of ``w_i * BCEWithLogits(z_i, y_i)``,
-        then ``param = param * keep - lr / B * grad``. Adds each model's summed weighted loss of
-        these rows, at the weights their batch saw, to ``totals`` (M,).
+        ``perms`` (G, n) holds one permutation per seed, ``group`` (M,) each model's; ``order`` lists the
+        models with equal groups together, so each seed's rows are gathered once. The weights are (M, H, p),
+        (M, H), (M, H), (M,), updated in place; ``lr`` and ``keep`` (= 1 - lr * weight_decay) are (M,).
+        Per batch: the summed gradient of ``w_i * BCEWithLogits(z_i, y_i)``, then ``param = param * keep -
+        lr / B * grad``. Adds each model's summed weighted loss of these rows, at the weights their batch
+        saw, to ``totals`` (M,). Loops run over the rows of a batch, contiguous, so they vectorise.
         """
-        H, p, M = W1.shape
-        one, half = np.float32(1.0), np.float32(0.5)
-        gW1 = np.empty_like(W1)
-        gb1 = np.empty_like(b1)
-        gW2 = np.empty_like(W2)
-        gb2 = np.empty_like(b2)
-        h = np.empty((H, M), np.float32)
-        xs = np.empty((p, M), np.float32)
-        ys = np.empty(M, np.float32)
-        ws = np.empty(M, np.float32)
-        z = np.empty(M, np.float32)
-        d = np.empty(M, np.float32)
-        da = np.empty(M, np.float32)
-        for first in range(start, stop, batch):
-            last = min(first + batch, stop)
-            gW1[:] = 0
-            gb1[:] = 0
-            gW2[:] = 0
-            gb2[:] = 0
-            for k in range(first, last):
-                for m in range(M):  # each model's row k
-                    i = perms[group[m], k]
-                    ys[m] = y[i]
-                    ws[m] = w[i]
+        H, p = W1.shape[1], W1.shape[2]
+        one, half, zero = np.float32(1.0), np.float32(0.5), np.float32(0.0)
+        R = stop - start
+        xs = np.empty((p, R), np.float32)
+        ys = np.empty(R, np.float32)
+        ws = np.empty(R, np.float32)
+        B = min(batch, R)
+        a = np.empty(B, np.float32)
+        z = np.empty(B, np.float32)
+        d = np.empty(B, np.float32)
+        h = np.empty((H, B), np.float32)
+        gW1 = np.empty((H, p), np.float32)
+        gb1 = np.empty(H, np.float32)
+        gW2 = np.empty(H, np.float32)
+        gathered = -1
+        for o in range(first, last):
+            m = order[o]
+            if group[m] != gathered:
+                gathered = group[m]
+                for r in range(R):
+                    i = perms[gathered, start + r]
+                    ys[r] = y[i]
+                    ws[r] = w[i]
                     for q in range(p):
-                        xs[q, m] = X[i, q]
-                for m in range(M):
-                    z[m] = b2[m]
-                for j in range(H):  # forward: a = W1 x + b1, h = tanh(a), z = W2 h + b2
-                    for m in range(M):
-                        da[m] = b1[j, m]
-                    for q in range(p):
-                        for m in range(M):
-                            da[m] += W1[j, q, m] * xs[q, m]
-                    for m in range(M):
-                        h[j, m] = tanh(da[m])
-                        z[m] += W2[j, m] * h[j, m]
-                for m in range(M):
-                    t = tanh(half * z[m])
-                    d[m] = (half + half * t - ys[m]) * ws[m]  # dL/dz = sigmoid(z) - y, weighted
-                    s = (one - np.float32(2.0) * ys[m]) * z[m]  # BCE with logits = softplus(s)
-                    e = (one - abs(t)) / (one + abs(t))  # exp(-|s|)
-                    positive = s if not s <= np.float32(0.0) else np.float32(0.0)  # max(s, 0), keeping NaN
-                    totals[m] += ws[m] * (positive + log1p_small(e))
-                    gb2[m] += d[m]
-                for j in range(H):  # backward: dL/da = W2 dL/dz (1 - h^2)
-                    for m in range(M):
-                        gW2[j, m] += d[m] * h[j, m]
-                        da[m] = d[m] * W2[j, m] * (one - h[j, m] * h[j, m])
-                        gb1[j, m] += da[m]
-                    for q in range(p):
-                        for m in range(M):
-                            gW1[j, q, m] += da[m] * xs[q, m]
-            rows = np.float32(last - first)
-            for m in range(M):
-                step = lr[m] / rows
-                b2[m] = b2[m] * keep[m] - step * gb2[m]
+                        xs[q, r] = X[i, q]
+            W1m, b1m, W2m = W1[m], b1[m], W2[m]
+            total = zero
+            for f in range(0, R, batch):
+                n = min(batch, R - f)
+                # Views, not offsets: with xs[q, f + r] the compiler cannot tell the index is never
+                # negative and gives up vectorising (1.8x, measured).
+                xb, yb, wb = xs[:, f : f + n], ys[f : f + n], ws[f : f + n]
+                for r in range(n):  # forward: a = W1 x + b1, h = tanh(a), z = W2 h + b2
+                    z[r] = b2[m]
                 for j in range(H):
-                    b1[j, m] = b1[j, m] * keep[m] - step * gb1[j, m]
-                    W2[j, m] = W2[j, m] * keep[m] - step * gW2[j, m]
+                    for r in range(n):
+                        a[r] = b1m[j]
                     for q in range(p):
-                        W1[j, q, m] = W1[j, q, m] * keep[m] - step * gW1[j, q, m]
+                        W1jq = W1m[j, q]
+                        for r in range(n):
+                            a[r] += W1jq * xb[q, r]
+                    W2j = W2m[j]
+                    for r in range(n):
+                        t = tanh(a[r])
+                        h[j, r] = t
+                        z[r] += W2j * t
+                gb2 = zero
+                for r in range(n):
+                    # t = tanh(z / 2), so sigmoid(z) = (1 + t) / 2 and dL/dz = sigmoid(z) - y, weighted.
+                    x, tp, tq = tanh_parts(half * z[r])
+                    t = x * tp / tq
+                    dr = (half + half * t - yb[r]) * wb[r]
+                    d[r] = dr
+                    gb2 += dr
+                    # BCE with logits = softplus(s), s = (1 - 2y) z: max(s, 0) + log1p(e^-|s|), where
+                    # e^-|s| = (1 - |t|) / (1 + |t|); log1p_atanh's u = e / (2 + e) is then one division.
+                    s = (one - np.float32(2.0) * yb[r]) * z[r]
+                    xp = abs(x) * tp
+                    u = (tq - xp) / (np.float32(3.0) * tq + xp)
+                    positive = s if not s <= zero else zero  # max(s, 0), keeping NaN
+                    total += wb[r] * (positive + log1p_atanh(u))
+                for j in range(H):  # backward: dL/da = W2 dL/dz (1 - h^2), kept in a
+                    W2j = W2m[j]
+                    sum_W2 = zero
+                    sum_b1 = zero
+                    for r in range(n):
+                        hr = h[j, r]
+                        sum_W2 += d[r] * hr
+                        a[r] = d[r] * W2j * (one - hr * hr)
+                        sum_b1 += a[r]
+                    gW2[j] = sum_W2
+                    gb1[j] = sum_b1
+                    for q in range(p):
+                        sum_W1 = zero
+                        for r in range(n):
+                            sum_W1 += a[r] * xb[q, r]
+                        gW1[j, q] = sum_W1
+                step = lr[m] / np.float32(n)
+                k = keep[m]
+                b2[m] = b2[m] * k - step * gb2
+                for j in range(H):
+                    b1m[j] = b1m[j] * k - step * gb1[j]
+                    W2m[j] = W2m[j] * k - step * gW2[j]
+                    for q in range(p):
+                        W1m[j, q] = W1m[j, q] * k - step * gW1[j, q]
+            totals[m] += total
 
     return run_batches
 
 
 class FusedModels:
-    """M models' weights as the kernel updates them, models last: (H, p, M), (H, M), (H, M), (M,)."""
+    """M models' weights as the kernel updates them, one model's contiguous: (M, H, p), (M, H), (M, H), (M,)."""
 
     def __init__(self, W1: Any, b1: Any, W2: Any, b2: Any) -> None:
         """From per-model arrays shaped as the engine's: (M, H, p), (M, H), (M, 1, H), (M, 1)."""
-        self.W1 = np.ascontiguousarray(np.moveaxis(np.asarray(W1, np.float32), 0, -1))
-        self.b1 = np.ascontiguousarray(np.asarray(b1, np.float32).T)
-        self.W2 = np.ascontiguousarray(np.asarray(W2, np.float32)[:, 0, :].T)
-        self.b2 = np.ascontiguousarray(np.asarray(b2, np.float32)[:, 0])
+        self.W1 = np.array(W1, np.float32, order="C")
+        self.b1 = np.array(b1, np.float32, order="C")
+        self.W2 = np.array(np.asarray(W2)[:, 0, :], np.float32, order="C")
+        self.b2 = np.array(np.asarray(b2)[:, 0], np.float32, order="C")
 
     def params(self) -> tuple[np.ndarray, ...]:
         """Copies, shaped as the engine's per-model tensors: (M, H, p), (M, H), (M, 1, H), (M, 1)."""
-        return (
-            np.ascontiguousarray(np.moveaxis(self.W1, -1, 0)),
-            np.ascontiguousarray(self.b1.T),
-            np.ascontiguousarray(self.W2.T[:, None, :]),
-            self.b2[:, None].copy(),
-        )
+        return self.W1.copy(), self.b1.copy(), self.W2[:, None, :].copy(), self.b2[:, None].copy()
 
 
 def run_epoch(
@@ -214,11 +241,14 @@ def run_epoch(
     lr32 = lr.astype(np.float32)
     keep = np.float32(1.0) - lr32 * np.float32(weight_decay)
     totals = np.zeros(M, np.float64)
-    chunk = max(batch_size, CHUNK_WORK // (M * batch_size) * batch_size)
-    for start in range(0, n, chunk):
-        if start and between_chunks is not None:
+    order = np.argsort(group, kind="stable")
+    # Calls of about CHUNK_WORK row-models: whole epochs for several models, or part of one for one.
+    rows = n if n <= CHUNK_WORK else CHUNK_WORK // batch_size * batch_size or batch_size
+    per_call = max(1, CHUNK_WORK // rows)
+    calls = [(start, first) for start in range(0, n, rows) for first in range(0, M, per_call)]
+    for call, (start, first) in enumerate(calls):
+        if call and between_chunks is not None:
             between_chunks()
-        stop = min(start + chunk, n)
-        kernel(X, y, w, perms, group, start, stop, batch_size, models.W1, models.b1, models.W2, models.b2,
-               lr32, keep, totals)  # fmt: skip
+        kernel(X, y, w, perms, group, order, start, min(start + rows, n), first, min(first + per_call, M), batch_size,
+               models.W1, models.b1, models.W2, models.b2, lr32, keep, totals)  # fmt: skip
     return totals / n

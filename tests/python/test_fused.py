@@ -88,12 +88,14 @@ def test_the_kernel_runs_where_it_is_faster_and_the_torch_engine_elsewhere(monke
     xt.train(X, y, seed=1, epochs=3)  # the tutorial's 2-4-1 at batch 128
     xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1, 2], epochs=3)  # four models in one kernel call per epoch
     assert len(epochs_run) == 6
-    xt.train(X, y, seed=1, epochs=3, hidden=64)  # measured slower than the torch engine
-    xt.train(X, y, seed=1, epochs=3, batch_size=512)
-    xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1], epochs=3, hidden=64)
-    assert len(epochs_run) == 6
-    assert _fused.worthwhile(12, 2, 128, 1) and not _fused.worthwhile(16, 2, 128, 1)
-    assert _fused.worthwhile(4, 2, 512, 10) and not _fused.worthwhile(4, 2, 512, 1)
+    xt.train(X, y, seed=1, epochs=3, hidden=64, batch_size=512)  # any width at 2 inputs
+    assert len(epochs_run) == 9
+    wide = np.random.default_rng(1).normal(size=(200, 40))
+    xt.train(wide, wide[:, 0] > 0, seed=1, epochs=3, hidden=64)  # measured slower than the torch engine
+    xt.sweep(wide, wide[:, 0] > 0, lr=[0.1, 1.0], seeds=[1], epochs=3, hidden=64)
+    assert len(epochs_run) == 9
+    assert _fused.worthwhile(4096, 8) and _fused.worthwhile(16, 100) and _fused.worthwhile(64, 32)
+    assert not _fused.worthwhile(64, 40) and not _fused.worthwhile(512, 32)
 
 
 def test_a_sweep_on_the_kernel_trains_each_model_as_train_does():
