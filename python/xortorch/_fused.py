@@ -5,10 +5,12 @@ operations, and the torch engine spends most of each step dispatching its
 twelve aten calls (about 2 us each). This kernel runs the same algorithm in
 compiled float32 code, model after model, batch after batch, each line a loop
 over the batch's rows, contiguous, which the compiler turns into SIMD
-instructions; models that share a seed share one gathered copy of its rows. It keeps everything the torch engine does: the same
-initial weights and the same permutation per epoch (both drawn from each
-seed's torch generator by the caller), case weights, weight decay and a
-learning rate per model; results agree with the autograd engine to rounding.
+instructions; models that share a seed share one gathered copy of its rows.
+It keeps everything the torch engine does: the same initial weights and the
+same permutation per epoch (both drawn from each seed's torch generator by the
+caller), case weights, weight decay and a learning rate per model; results
+agree with the autograd engine to rounding. The forward pass alone
+(``logits``) serves predictions.
 
 tanh, the sigmoid and the loss are computed with arithmetic only, so that they
 vectorise: tanh by the rational approximation Eigen uses for float (within
@@ -26,6 +28,8 @@ GPU the torch engine runs.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import numpy as np
@@ -58,7 +62,8 @@ def available() -> bool:
 
 
 @functools.cache
-def _kernel() -> Callable[..., None]:
+def _compiled() -> SimpleNamespace:
+    """The compiled functions, ``run_batches`` and ``forward``, compiled (or loaded from numba's cache) on first use."""
     import numba
 
     # error_model="numpy": no zero-division checks (none of the divisions here can be by zero), which
@@ -107,7 +112,9 @@ def _kernel() -> Callable[..., None]:
         return np.float32(2.0) * u * s
 
     @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=flags)
-    def run_batches(X, y, w, perms, group, order, start, stop, first, last, batch, W1, b1, W2, b2, lr, keep, totals):  # pragma: no cover
+    def run_batches(
+        X, y, w, perms, group, order, start, stop, first, last, batch, W1, b1, W2, b2, lr, keep, totals
+    ):  # pragma: no cover
         """SGD over the batches of rows ``start:stop`` of each permutation, for models ``order[first:last]``.
 
         ``perms`` (G, n) holds one permutation per seed, ``group`` (M,) each model's; ``order`` lists the
@@ -204,7 +211,51 @@ def _kernel() -> Callable[..., None]:
                         W1m[j, q] = W1m[j, q] * k - step * gW1[j, q]
             totals[m] += total
 
-    return run_batches
+    # No fused multiply-adds here: like torch's, x0 w0 + x1 w1 gives NaN when the products overflow to
+    # +inf and -inf, which predict() refuses; a multiply-add would give +-inf and a confident class.
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def forward(X, W1, b1, W2, b2, out):  # pragma: no cover - compiled
+        """Logits ``out`` (M, n) of M models, (M, H, p), (M, H), (M, 1, H), (M, 1), for the rows of X (n, p)."""
+        M, H, p = W1.shape
+        n = X.shape[0]
+        block = 512
+        xs = np.empty((p, block), np.float32)
+        a = np.empty(block, np.float32)
+        z = np.empty(block, np.float32)
+        for f in range(0, n, block):
+            k = min(block, n - f)
+            xb = X[f : f + k]  # views, not offsets (see run_batches)
+            for q in range(p):  # the block's rows as columns, so each loop below is contiguous
+                for r in range(k):
+                    xs[q, r] = xb[r, q]
+            for m in range(M):
+                for r in range(k):
+                    z[r] = b2[m, 0]
+                for j in range(H):
+                    for r in range(k):
+                        a[r] = b1[m, j]
+                    for q in range(p):
+                        W1jq = W1[m, j, q]
+                        xq = xs[q]
+                        for r in range(k):
+                            a[r] += W1jq * xq[r]
+                    W2j = W2[m, 0, j]
+                    for r in range(k):
+                        z[r] += W2j * tanh(a[r])
+                row = out[m, f : f + k]
+                for r in range(k):
+                    row[r] = z[r]
+
+    return SimpleNamespace(run_batches=run_batches, forward=forward)
+
+
+def logits(weights: Sequence[np.ndarray], X: np.ndarray) -> np.ndarray:
+    """Logits (M, n), float32, of M models for the rows of X (n, p), float32 or float64 in either memory order
+    (numba compiles one version for each it meets). ``weights``: W1, b1, W2, b2 with a leading model axis."""
+    W1, b1, W2, b2 = (np.ascontiguousarray(w, np.float32) for w in weights)
+    out = np.empty((W1.shape[0], X.shape[0]), np.float32)
+    _compiled().forward(X, W1, b1, W2, b2, out)
+    return out
 
 
 class FusedModels:
@@ -237,7 +288,7 @@ def run_epoch(
 ) -> np.ndarray:
     """One epoch; returns each model's mean (weighted) loss (M,), from the logits each batch saw."""
     n, M = perms.shape[1], lr.size
-    kernel = _kernel()
+    kernel = _compiled().run_batches
     lr32 = lr.astype(np.float32)
     keep = np.float32(1.0) - lr32 * np.float32(weight_decay)
     totals = np.zeros(M, np.float64)

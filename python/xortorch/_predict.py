@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from . import _fused as fused
 from ._model import PARAM_NAMES, as_model, input_count
 from ._threads import threads_for
 from ._validation import MAX_GRID_POINTS, align_columns, check_number, check_X, check_Xy
@@ -32,9 +33,17 @@ def stacked_probabilities(state: dict[str, np.ndarray], X: np.ndarray) -> np.nda
 
 @torch.no_grad()
 def stacked_logits(state: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
-    """Logits (M, n): the tutorial's forward pass, ``linear2(tanh(linear1(x)))``."""
+    """Logits (M, n): the tutorial's forward pass, ``linear2(tanh(linear1(x)))``, for X (n, p), float32
+    or float64 in any memory order (the kernel reads R's float64 columns without a copy).
+
+    Through the compiled kernel where training uses it (:mod:`xortorch._fused`, the same arithmetic
+    tanh), else through torch in chunks of rows.
+    """
+    M, H, p = state["linear1.weight"].shape
+    if fused.worthwhile(H, p) and fused.available():
+        return fused.logits([state[name] for name in PARAM_NAMES], X)
+    X = np.require(X, np.float32, ["C", "W"])
     W1, b1, W2, b2 = (torch.from_numpy(np.ascontiguousarray(state[name])) for name in PARAM_NAMES)
-    M, H = W1.shape[0], W1.shape[1]
     out = np.empty((M, X.shape[0]), dtype=np.float32)
     rows = max(1, CHUNK_VALUES // (M * H))
     with threads_for(min(rows, X.shape[0]) * M * H):
@@ -119,7 +128,7 @@ def predict(model: Any, X: Any, *, kind: str = "prob", threshold: float = 0.5) -
     threshold = _check_threshold(threshold)
     model = as_model(model)
     X = align_columns(X, model.get("feature_names"))
-    logit = _logits(model["state"], check_X(X, features=input_count(model)))
+    logit = _logits(model["state"], check_X(X, features=input_count(model), convert=False))
     if kind == "logit":
         return logit
     prob = torch.sigmoid(torch.from_numpy(logit)).numpy()

@@ -8,6 +8,7 @@ from realdata import mtcars_am
 
 import xortorch as xt
 from xortorch import _fused
+from xortorch._predict import stacked_logits
 
 
 @pytest.fixture
@@ -123,3 +124,21 @@ def test_the_kernels_arithmetic_tanh_keeps_nan_and_infinity_as_tanh_does():
     )
     loss = _fused.run_epoch(models, X, y, w, perms, group, batch_size=4, lr=np.array([0.1]), weight_decay=0.0)
     assert np.isnan(loss[0])  # a NaN weight is never clamped into a finite loss
+
+
+def test_the_compiled_forward_pass_agrees_with_torchs_and_reads_rs_columns_as_they_are(monkeypatch):
+    X, y = xt.make_data(300, seed=3)
+    result = xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1, 2], epochs=5)
+    rows = np.asfortranarray(np.random.default_rng(1).uniform(-1, 2, size=(1500, 2)))  # as R hands it over
+    rows.flags.writeable = False
+    seen = []
+    logits = _fused.logits
+    monkeypatch.setattr(_fused, "logits", lambda *a: seen.append(a[-1]) or logits(*a))
+    compiled = stacked_logits(result["state"], rows)
+    one = xt.predict(xt.sweep_model(result, 2), rows, kind="logit")
+    assert all(x is rows for x in seen)  # float64, Fortran order: no converted copy
+    monkeypatch.setattr(_fused, "available", lambda: False)
+    reference = stacked_logits(result["state"], np.ascontiguousarray(rows, np.float32))
+    assert compiled.shape == (4, 1500) and compiled.dtype == np.float32
+    np.testing.assert_allclose(compiled, reference, rtol=2e-6, atol=1e-6)
+    np.testing.assert_array_equal(one, compiled[2])

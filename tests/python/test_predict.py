@@ -185,7 +185,8 @@ def test_predict_kinds_are_logit_probability_and_class(model):
     logit = xt.predict(model, X, kind="logit")
     with torch.no_grad():
         expected = xt.to_module(model)(torch.from_numpy(X))[:, 0].numpy()
-    np.testing.assert_allclose(logit, expected, atol=1e-6)
+    # A few float32 ulps: the compiled forward pass uses its own tanh (within 3.5e-7 of torch's).
+    np.testing.assert_allclose(logit, expected, rtol=2e-6, atol=1e-6)
     np.testing.assert_allclose(xt.predict(model, X, kind="prob"), 1 / (1 + np.exp(-logit)), atol=1e-6)
     cls = xt.predict(model, X, kind="class")
     assert cls.dtype == np.int64 and np.array_equal(cls, (logit >= 0).astype(np.int64))

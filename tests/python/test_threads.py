@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import xortorch as xt
-from xortorch import _threads
+from xortorch import _fused, _threads
 
 
 def test_small_training_runs_on_one_thread_and_restores_the_setting():
@@ -26,6 +26,7 @@ def test_small_training_runs_on_one_thread_and_restores_the_setting():
 
 def test_large_ops_keep_the_users_threads(monkeypatch):
     monkeypatch.setattr(_threads, "cores_taken_by_others", lambda: False)  # an idle machine, whatever this one is doing
+    monkeypatch.setattr(_fused, "available", lambda: False)  # torch's path, as for wide models or without numba
     seen = []
     addmm = torch.addmm  # one model's prediction path: two matrix products
     monkeypatch.setattr(torch, "addmm", lambda *a, **k: seen.append(torch.get_num_threads()) or addmm(*a, **k))
