@@ -104,7 +104,8 @@ design_matrix <- function(tt, frame, contrasts, name) {
   keep <- colnames(X) != "(Intercept)"
   out <- X[, keep, drop = FALSE]
   attr(out, "contrasts") <- attr(X, "contrasts")
-  for (j in seq_len(ncol(out))) check_values(out[, j], paste0(name, "$", colnames(out)[j]))
+  # One check of the whole matrix; column by column (a copy each) only to name the column that fails.
+  if (!fits_float32(out)) for (j in seq_len(ncol(out))) check_values(out[, j], paste0(name, "$", colnames(out)[j]))
   out
 }
 

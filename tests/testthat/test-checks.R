@@ -37,6 +37,10 @@ test_that("values are described the way a user would write them", {
   expect_error(xortorch:::check_positive(1e39, "lr"), "`lr` = 1e+39 is beyond float32's range", fixed = TRUE)
   expect_error(xortorch:::check_values(c(1, 1e300), "data$x1"), "`data$x1` holds 1e+300, beyond float32's range",
                fixed = TRUE)
+  expect_error(xortorch:::check_values(c(NA, -1e300, 1), "x"), "`x` holds 1e+300, beyond float32's range", fixed = TRUE)
+  expect_error(xortorch:::check_values(c(NA, 2, -Inf), "x"), "`x` contains infinite values.", fixed = TRUE)
+  expect_identical(xortorch:::check_values(c(NA, NaN, -3e38, 3e38), "x"), c(NA, NaN, -3e38, 3e38))
+  expect_identical(xortorch:::check_values(c(NA_real_, NA_real_), "x"), c(NA_real_, NA_real_))
 })
 
 test_that("the help pages state the limits and ?xortorch links to every topic", {
