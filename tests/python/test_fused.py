@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from realdata import mtcars_am
@@ -142,3 +146,18 @@ def test_the_compiled_forward_pass_agrees_with_torchs_and_reads_rs_columns_as_th
     assert compiled.shape == (4, 1500) and compiled.dtype == np.float32
     np.testing.assert_allclose(compiled, reference, rtol=2e-6, atol=1e-6)
     np.testing.assert_array_equal(one, compiled[2])
+
+
+def test_a_new_process_loads_the_kernels_from_numbas_cache(tmp_path):
+    # Kernels defined inside a function missed numba's cache in every new process (about 5 s each).
+    script = (
+        "import xortorch as xt\nfrom xortorch import _fused\nX, y = xt.make_data(200, seed=1)\n"
+        "xt.predict(xt.train(X, y, epochs=1), X)\nk = _fused._compiled()\n"
+        "print(sum(k.run_batches.stats.cache_hits.values()) + sum(k.forward.stats.cache_hits.values()),"
+        " sum(k.run_batches.stats.cache_misses.values()) + sum(k.forward.stats.cache_misses.values()))"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True) for _ in range(2)]
+    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
+    hits, misses = map(int, runs[1].stdout.split())
+    assert hits >= 2 and misses == 0  # the second process compiled nothing
