@@ -407,8 +407,9 @@ def _fit_fused(
 
     started = time.perf_counter()
     run = epochs
+    shuffles = fused.Shuffles(generators, n)
     for epoch in range(epochs):
-        perms = torch.stack([torch.randperm(n, generator=g) for g in generators]).numpy()
+        perms = shuffles.next()
         losses[:, epoch] = fused.run_epoch(
             models, X32, y32, w32, perms, group, batch_size=batch_size, lr=lrs, weight_decay=weight_decay,
             between_chunks=beat,
@@ -417,6 +418,7 @@ def _fit_fused(
             run = epoch + 1
             break
         beat()
+    shuffles.close()
     seconds = time.perf_counter() - started
     return losses[:, :run], current(), seconds
 

@@ -193,3 +193,62 @@ def forward(X, W1, b1, W2, b2, out):  # pragma: no cover - compiled
             row = out[m, f : f + k]
             for r in range(k):
                 row[r] = z[r]
+
+
+# torch's CPU generator is a 32-bit Mersenne Twister (at::mt19937); randperm(n) for n < 2^32 / 20 is a
+# Fisher-Yates shuffle of 0..n-1 swapping i with i + random() % (n - i). The same here, from the same
+# state, gives the same permutations without torch's ~24 ns per element (its 64-bit modulo).
+MT_N, MT_M = 624, 397
+
+
+@numba.njit(cache=True, nogil=True)
+def _twist(mt):  # pragma: no cover - compiled
+    """The next 624 words of the twister's state, in place (the reference algorithm, loops split so
+    that no index wraps)."""
+    upper, lower, matrix = np.uint32(0x80000000), np.uint32(0x7FFFFFFF), np.uint32(0x9908B0DF)
+    for k in range(MT_N - MT_M):
+        y = (mt[k] & upper) | (mt[k + 1] & lower)
+        mt[k] = mt[k + MT_M] ^ (y >> np.uint32(1)) ^ (matrix * (mt[k + 1] & np.uint32(1)))
+    for k in range(MT_N - MT_M, MT_N - 1):
+        y = (mt[k] & upper) | (mt[k + 1] & lower)
+        mt[k] = mt[k + MT_M - MT_N] ^ (y >> np.uint32(1)) ^ (matrix * (mt[k + 1] & np.uint32(1)))
+    y = (mt[MT_N - 1] & upper) | (mt[0] & lower)
+    mt[MT_N - 1] = mt[MT_M - 1] ^ (y >> np.uint32(1)) ^ (matrix * (mt[0] & np.uint32(1)))
+
+
+@numba.njit(cache=True, nogil=True)
+def randperms(mt, position, out):  # pragma: no cover - compiled
+    """One ``torch.randperm(n)`` per generator into ``out`` (G, n): ``mt`` (G, 624) uint32 holds each
+    twister's state and ``position`` (G, 2) its ``left`` and ``next``, both advanced in place."""
+    n = out.shape[1]
+    words = np.empty(max(n - 1, 0), np.uint32)
+    for g in range(out.shape[0]):
+        state, row = mt[g], out[g]
+        left, following = position[g, 0], position[g, 1]
+        # The n - 1 random words first, tempered in runs that vectorise. torch refills the state when a
+        # draw takes ``left`` to 0, so a run takes at most left - 1 words.
+        drawn = 0
+        while drawn < n - 1:
+            if left == 1:
+                _twist(state)
+                left, following = MT_N + 1, 0
+            run = min(n - 1 - drawn, left - 1)
+            for t in range(run):
+                y = state[following + t]
+                y ^= y >> np.uint32(11)
+                y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
+                y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
+                words[drawn + t] = y ^ (y >> np.uint32(18))
+            drawn += run
+            left -= run
+            following += run
+        for i in range(n):
+            row[i] = i
+        for i in range(n - 1):
+            # words[i] % m by a float64 division, which pipelines where the integer one does not. Exact for
+            # 32-bit operands: the quotient's rounding error, below 2^-21 / m, is less than its distance
+            # from the next integer, at least 1 / m, so truncating it gives the integer quotient.
+            m = n - i
+            z = i + np.int64(words[i]) - np.int64(np.float64(words[i]) / np.float64(m)) * m
+            row[i], row[z] = row[z], row[i]
+        position[g, 0], position[g, 1] = left, following

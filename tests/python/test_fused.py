@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from realdata import mtcars_am
 
 import xortorch as xt
@@ -161,3 +162,27 @@ def test_a_new_process_loads_the_kernels_from_numbas_cache(tmp_path):
     assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
     hits, misses = map(int, runs[1].stdout.split())
     assert hits >= 2 and misses == 0  # the second process compiled nothing
+
+
+def test_the_compiled_shuffles_are_torchs_and_leave_the_generators_as_torch_does(monkeypatch):
+    assert _fused.matches_torch()  # this build's generator: the kernel's copy applies
+    seeds = [0, 1, 5, 2**31 + 3, 2**63 - 1]
+    for n in (1, 2, 3, 128, 623, 624, 625, 1249, 2500):
+        ours, theirs = ([torch.Generator().manual_seed(s) for s in seeds] for _ in range(2))
+        shuffles = _fused.Shuffles(ours, n)
+        assert shuffles.compiled
+        for _ in range(3):
+            expected = torch.stack([torch.randperm(n, generator=g) for g in theirs]).numpy()
+            np.testing.assert_array_equal(shuffles.next(), expected)
+        shuffles.close()
+        assert all(torch.equal(a.get_state(), b.get_state()) for a, b in zip(ours, theirs))
+        assert torch.equal(torch.rand(3, generator=ours[1]), torch.rand(3, generator=theirs[1]))
+    # Every 32-bit word against every row count of a shuffle: the float64 remainder is the integer one.
+    words = np.random.default_rng(0).integers(0, 2**32, size=200_000, dtype=np.uint64)
+    m = np.random.default_rng(1).integers(1, 2**32 // 20, size=words.size, dtype=np.uint64)
+    quotient = (words.astype(np.float64) / m.astype(np.float64)).astype(np.uint64)
+    np.testing.assert_array_equal(words - quotient * m, words % m)
+    monkeypatch.setattr(_fused, "matches_torch", lambda: False)  # another torch build: torch draws
+    fallback = _fused.Shuffles([torch.Generator().manual_seed(3)], 50)
+    assert not fallback.compiled
+    np.testing.assert_array_equal(fallback.next()[0], torch.randperm(50, generator=torch.Generator().manual_seed(3)))
