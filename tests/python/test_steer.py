@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import xortorch as xt
+from xortorch import _steer
 from xortorch._diagnostics import bce
 from xortorch._model import PARAM_NAMES
 
@@ -143,3 +144,13 @@ def test_a_heartbeat_that_returns_a_reason_stops_training():
     finally:
         _engine.HEARTBEAT_SECONDS = old
     assert model["epochs_run"] == 2
+
+
+def test_every_calls_at_most_every_so_often_and_at_the_last_epoch(monkeypatch):
+    clock = iter([0.0, 0.01, 0.02, 0.15, 0.16, 0.17])
+    monkeypatch.setattr(_steer.time, "perf_counter", lambda: next(clock))
+    seen = []
+    throttled = _steer.every(0.1, lambda epoch, loss: seen.append(epoch), epochs=6)
+    for epoch in range(1, 7):
+        assert throttled(epoch, 0.5) is None  # a drawing, never a stop
+    assert seen == [1, 4, 6]

@@ -40,7 +40,7 @@ test_that("R's weights equal Python's for the same data and seed", {
   expect_identical(xor_train(label ~ x1 + x2, d, epochs = 3, progress = FALSE)$state, a$state)
 })
 
-test_that("progress = TRUE draws an R progress bar on stderr, once per epoch; FALSE is silent", {
+test_that("progress = TRUE draws an R progress bar on stderr, to 100%; FALSE is silent", {
   skip_if_no_python()
   err <- character()
   out <- capture.output(err <- capture.output(m <- xor_train(train_data(), epochs = 5, seed = 1, progress = TRUE),
