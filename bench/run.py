@@ -35,15 +35,32 @@ import peers  # this folder's module, beside the script
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def interleaved(contenders: dict, repeats: int) -> dict[str, float]:
-    """Median seconds of each contender, run in turn ``repeats`` times."""
+def interleaved(contenders: dict, repeats: int) -> dict[str, list[float]]:
+    """Seconds of each contender in each of ``repeats`` rounds, run in turn: paired rounds, so a ratio
+    has a spread over rounds that saw the same machine load."""
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, run in contenders.items():
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
+    return times
+
+
+def medians(times: dict[str, list[float]]) -> dict[str, float]:
     return {name: statistics.median(t) for name, t in times.items()}
+
+
+def spread(over: list[float], under: list[float]) -> list[float]:
+    """The lowest and highest ratio of paired rounds (the headline ratio is of the medians)."""
+    ratios = [a / b for a, b in zip(over, under)]
+    return [min(ratios), max(ratios)]
+
+
+def show(ratio: float, bounds: list[float] | None, digits: int = 2) -> str:
+    """``1.49x (1.41-1.60)``: a ratio of medians and the spread of the paired rounds."""
+    text = f"{ratio:.{digits}f}x"
+    return text if not bounds else f"{text} ({bounds[0]:.{digits}f}-{bounds[1]:.{digits}f})"
 
 
 @contextlib.contextmanager
@@ -73,29 +90,36 @@ def goal_peers(repeats: int) -> dict:
     if "numba fused loop" in contenders:
         peers.numba_loop(X[:200], y[:200], 0)  # compile before timing
     with one_thread():
-        medians = interleaved({name: (lambda f=f: f(X, y, 1)) for name, f in contenders.items()}, repeats)
+        times = interleaved({name: (lambda f=f: f(X, y, 1)) for name, f in contenders.items()}, repeats)
         accuracy = {name: float(np.mean((f(X, y, 1)(X_test) >= 0.5) == y_test)) for name, f in contenders.items()}
-    ours = medians["xortorch train()"]
+    seconds = medians(times)
+    ours = seconds["xortorch train()"]
     return {
-        "seconds": medians,
+        "seconds": seconds,
         "accuracy": accuracy,
-        "ratio": {name: t / ours for name, t in medians.items()},
+        "ratio": {name: t / ours for name, t in seconds.items()},
+        "spread": {name: spread(t, times["xortorch train()"]) for name, t in times.items()},
         "aten_calls_per_step": aten_calls_per_step(X, y),
         "hidden_64": hidden_64(X, y, repeats) if "numba fused loop" in contenders else None,
     }
 
 
 def hidden_64(X: np.ndarray, y: np.ndarray, repeats: int) -> dict:
-    """train() against the numba fused loop at hidden = 64, where train() runs the torch engine."""
+    """train() against the numba fused loop at hidden = 64."""
     with one_thread():
-        medians = interleaved(
+        times = interleaved(
             {
                 "train()": lambda: xt.train(X, y, seed=1, hidden=64),
                 "numba fused loop": lambda: peers.numba_loop(X, y, 1, hidden=64),
             },
             max(3, repeats // 2),
         )
-    return {"seconds": medians, "ratio": medians["train()"] / medians["numba fused loop"]}
+    seconds = medians(times)
+    return {
+        "seconds": seconds,
+        "ratio": seconds["train()"] / seconds["numba fused loop"],
+        "spread": spread(times["train()"], times["numba fused loop"]),
+    }
 
 
 def aten_calls_per_step(X: np.ndarray, y: np.ndarray) -> float:
@@ -121,15 +145,19 @@ def goal_sweep(repeats: int) -> dict:
     if "numba fused loop" in peers.available():
         looped["100 x numba fused loop"] = lambda: [peers.numba_loop(X, y, s) for _ in lrs for s in seeds]
     with one_thread():
-        medians = interleaved(contenders, repeats)
-        medians.update(interleaved(looped, max(1, repeats // 3)))
-    one = medians["train() one model"]
-    grid = medians["sweep() 10 lr x 10 seeds"]
+        times = interleaved(contenders, repeats)
+        seconds = medians(times)
+        seconds.update(medians(interleaved(looped, max(1, repeats // 3))))
+    one = seconds["train() one model"]
+    grid = seconds["sweep() 10 lr x 10 seeds"]
     return {
-        "seconds": medians,
+        "seconds": seconds,
         "ratio_100_models_grid": grid / one,
-        "ratio_100_models_seeds": medians["sweep() 1 lr x 100 seeds"] / one,
-        "speedup_vs_loops": {name: t / grid for name, t in medians.items() if name.startswith("100 x")},
+        "spread_100_models_grid": spread(times["sweep() 10 lr x 10 seeds"], times["train() one model"]),
+        "ratio_100_models_seeds": seconds["sweep() 1 lr x 100 seeds"] / one,
+        # What each model beyond the first adds, as a share of one model trained alone.
+        "marginal_per_model": (grid - one) / 99 / one,
+        "speedup_vs_loops": {name: t / grid for name, t in seconds.items() if name.startswith("100 x")},
         "ten_thousand": ten_thousand_models() if "numba fused loop" in peers.available() else None,
     }
 
@@ -286,21 +314,25 @@ suppressPackageStartupMessages(library(xortorch))
 d <- xor_data(2500, seed = 1)
 X <- cbind(d$x1, d$x2); y <- d$label
 py <- xortorch:::xt()
+invisible(xor_train(d, seed = 1, progress = FALSE)); invisible(py$train(X, y, seed = 1L))  # first use: numba
 r_side <- py_side <- numeric()
-for (i in 1:9) {
+for (i in 1:15) {
   r_side[i] <- system.time(xor_train(d, seed = 1, progress = FALSE))[["elapsed"]]
   py_side[i] <- system.time(py$train(X, y, seed = 1L))[["elapsed"]]
 }
 big <- xor_data(1e6, seed = 2)
 m <- suppressWarnings(xor_train(d, seed = 1, progress = FALSE))
 g <- glm(label ~ x1 + x2, binomial, data = d)
+invisible(predict(m, big)); invisible(predict(g, big, type = "response"))
 ours <- theirs <- numeric()
 for (i in 1:5) {
   ours[i] <- system.time(predict(m, big))[["elapsed"]]
   theirs[i] <- system.time(predict(g, big, type = "response"))[["elapsed"]]
 }
-cat(sprintf('{"xor_train": %f, "train": %f, "predict_1e6": %f, "predict_glm_1e6": %f}\\n',
-            median(r_side), median(py_side), median(ours), median(theirs)))
+spread <- function(a, b) sprintf("[%f, %f]", min(a / b), max(a / b))  # paired rounds
+cat(sprintf('{"xor_train": %f, "train": %f, "predict_1e6": %f, "predict_glm_1e6": %f, ',
+            median(r_side), median(py_side), median(ours), median(theirs)),
+    sprintf('"spread": %s, "predict_spread": %s}\\n', spread(r_side, py_side), spread(ours, theirs)))
 """
 
 COLD_R = "suppressWarnings(library(xortorch)); invisible(suppressWarnings(xor_train(epochs = 1)))"
@@ -319,7 +351,7 @@ def cold_starts(rounds: int = 5) -> dict:
             subprocess.run(command, check=True, capture_output=True)
             times.append(time.perf_counter() - start)
     r, py = statistics.median(r_side), statistics.median(py_side)
-    return {"r_seconds": r, "python_seconds": py, "ratio": r / py}
+    return {"r_seconds": r, "python_seconds": py, "ratio": r / py, "spread": spread(r_side, py_side)}
 
 
 def goal_bridge() -> dict:
@@ -330,9 +362,11 @@ def goal_bridge() -> dict:
         return {"skipped": f"Rscript failed: {result.stderr.strip()[-300:]}"}
     seconds = json.loads(result.stdout.strip().splitlines()[-1])
     return {
-        "seconds": seconds,
+        "seconds": {k: v for k, v in seconds.items() if not k.endswith("spread")},
         "ratio": seconds["xor_train"] / seconds["train"],
+        "spread": seconds["spread"],
         "predict_ratio": seconds["predict_1e6"] / seconds["predict_glm_1e6"],
+        "predict_spread": seconds["predict_spread"],
         "cold_start": cold_starts(),
     }
 
@@ -361,7 +395,8 @@ def markdown(r: dict) -> str:
     lines = [
         f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, torch {m['torch']}, "
         f"{'GPU ' + m['cuda'] if m['cuda'] else 'no GPU'}). Every ratio comes from contenders run side by side, "
-        "interleaved, in one process (medians); absolute times are context only.",
+        "interleaved, in one process: the ratio of the medians, and in brackets the lowest and highest ratio of "
+        "the paired rounds; absolute times are context only.",
         "",
         f"**One model at the tutorial's size** (2,500 points, 100 epochs, batch 128, lr 0.1, one thread each; "
         f"`train()` took {ours * 1e3:.0f} ms and makes {p['aten_calls_per_step']:.1f} aten calls per step):",
@@ -371,18 +406,18 @@ def markdown(r: dict) -> str:
     ]
     for name, ratio in sorted(p["ratio"].items(), key=lambda item: item[1]):
         verdict = "" if name == "xortorch train()" else (" slower" if ratio > 1 else " (faster)")
-        lines.append(f"| {name} | {ratio:.2f}x{verdict} | {p['accuracy'][name]:.3f} |")
+        lines.append(f"| {name} | {show(ratio, p['spread'][name])}{verdict} | {p['accuracy'][name]:.3f} |")
     if p.get("hidden_64"):
         h64 = p["hidden_64"]
         lines += [
             "",
-            f"At hidden = 64 (where `train()` runs the torch engine) `train()` takes {h64['ratio']:.2f}x the "
+            f"At hidden = 64 `train()` takes {show(h64['ratio'], h64['spread'])} the "
             f"numba fused loop's time ({h64['seconds']['train()'] * 1e3:.0f} vs "
             f"{h64['seconds']['numba fused loop'] * 1e3:.0f} ms).",
         ]
     loops = ", ".join(f"{t:.1f}x faster than {n}" for n, t in s["speedup_vs_loops"].items())
     bridge = (
-        f"`xor_train()` {b['ratio']:.2f}x `train()` ({b['seconds']['xor_train'] * 1e3:.0f} vs "
+        f"`xor_train()` {show(b['ratio'], b['spread'])} `train()` ({b['seconds']['xor_train'] * 1e3:.0f} vs "
         f"{b['seconds']['train'] * 1e3:.0f} ms, one R session)"
         if "ratio" in b
         else f"skipped ({b['skipped']})"
@@ -393,7 +428,9 @@ def markdown(r: dict) -> str:
         "",
         "| measure | result | context |",
         "|---|---|---|",
-        f"| 100 models, `sweep()` (10 lr x 10 seeds) | {s['ratio_100_models_grid']:.1f}x one model; {loops} | "
+        f"| 100 models, `sweep()` (10 lr x 10 seeds) | "
+        f"{show(s['ratio_100_models_grid'], s['spread_100_models_grid'], 1)} one model; {loops} | "
+        f"each model beyond the first adds {s['marginal_per_model']:.0%} of one model; "
         f"100 distinct seeds: {s['ratio_100_models_seeds']:.1f}x one model (one permutation per seed per epoch) |",
         f"| under load: every core busy with another process | `train()` {ld['ratio']['train()']:.2f}x idle, "
         f"10-seed `sweep()` {ld['ratio']['sweep() of 10 seeds']:.2f}x idle (target <= 2x; a fair share is 1.5x) | "
@@ -418,9 +455,11 @@ def markdown(r: dict) -> str:
     if "predict_ratio" in b:
         cs = b["cold_start"]
         lines += [
-            f"| `predict()` of 1,000,000 rows from R | {b['predict_ratio']:.2f}x `predict.glm()` "
+            f"| `predict()` of 1,000,000 rows from R | {show(b['predict_ratio'], b['predict_spread'])} "
+            "`predict.glm()` "
             f"({b['seconds']['predict_1e6']:.2f} vs {b['seconds']['predict_glm_1e6']:.2f} s) | |",
-            f"| cold start: `Rscript` vs `python`, `library`/`import` and one epoch | {cs['ratio']:.2f}x "
+            "| cold start: `Rscript` vs `python`, `library`/`import` and one epoch | "
+            f"{show(cs['ratio'], cs['spread'])} "
             f"({cs['r_seconds']:.1f} vs {cs['python_seconds']:.1f} s) | medians of 5 interleaved runs |",
         ]
     return "\n".join(lines) + "\n"
