@@ -286,6 +286,10 @@ install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", pytho
   package <- paste0(if (editable) "--editable=", source, "[tensorboard,fast]")
   reticulate::virtualenv_install(path, c(torch, numpy, extra), ...)
   reticulate::virtualenv_install(path, package, ...)
+  # Compile the training kernels now (about 5 s) rather than in the first fit; a failure costs only that.
+  precompile <- shQuote("from xortorch import _fused; _fused.precompile()")
+  compiled <- suppressWarnings(system2(venv_python(path), c("-c", precompile), stdout = FALSE, stderr = FALSE))
+  if (!identical(compiled, 0L)) message("Could not compile the training kernels now; the first fit will.")
   message("Installed xortorch's Python side in ", path, ". Restart R to use it.")
   invisible(venv_python(path))
 }

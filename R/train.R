@@ -69,9 +69,9 @@
 #'   every `log_every` epochs (`predictions`). The model is the same with or
 #'   without it. View the folder with [xor_tensorboard()].
 #' @param log_every Epochs between logged decision-boundary figures.
-#' @param progress Show a progress bar on the standard error stream (advanced
-#'   once per epoch). The default shows it in interactive sessions only, so
-#'   knitr and Rscript output stays clean.
+#' @param progress Show a progress bar on the standard error stream (redrawn
+#'   every 0.1 s and at the end). The default shows it in interactive sessions
+#'   only, so knitr and Rscript output stays clean.
 #' @returns An object of class `xor_model`: a plain list with `state` (the
 #'   weights as R matrices and vectors under the tutorial's names
 #'   `linear1.weight` (hidden x p), `linear1.bias`, `linear2.weight` (1 x

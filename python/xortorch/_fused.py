@@ -28,6 +28,7 @@ GPU the torch engine runs.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Sequence
 from typing import Any, Callable
 
@@ -67,6 +68,27 @@ def _compiled() -> Any:
     from . import _kernels
 
     return _kernels
+
+
+def precompile() -> bool:
+    """Compile the kernels (or load them from numba's cache) for every argument type xortorch passes them,
+    so that a new installation's first fit does not wait for the compiler (about 5 s). ``False`` without
+    numba. ``install_xortorch()`` and the development set-up call it."""
+    if not available():
+        return False
+    from ._data import make_data
+    from ._predict import predict
+    from ._train import train
+
+    X, y = make_data(200, seed=0)
+    from_r = np.asfortranarray(X, dtype=np.float64)  # how R's matrices arrive: float64, Fortran order, read-only
+    from_r.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one epoch learns little, and says so
+        model = train(X, y, seed=0, epochs=1)
+        for rows in (X, X.astype(np.float64), from_r, np.asfortranarray(X, dtype=np.float64)):
+            predict(model, rows)
+    return True
 
 
 def logits(weights: Sequence[np.ndarray], X: np.ndarray) -> np.ndarray:

@@ -63,6 +63,13 @@ def test_a_built_tarball_installs_and_install_xortorch_makes_a_working_environme
     ).read_bytes()
 
     run(["Rscript", "-e", "xortorch::install_xortorch()"], cwd=home, env=env)
+    # The training kernels were compiled at install time, not left to the first fit.
+    installed = next((home / "virtualenvs" / "r-xortorch").glob("lib/python*/site-packages/xortorch"))
+    assert {p.name.split("-")[0] for p in (installed / "__pycache__").glob("*.nbi")} >= {
+        "_kernels.run_batches",
+        "_kernels.forward",
+        "_kernels.randperms",
+    }
     out = run(
         [
             "Rscript",
