@@ -226,7 +226,8 @@ xortorch_available <- function() {
 #' virtualenv root, the place xortorch looks first) and installs PyTorch, a
 #' NumPy that this reticulate can convert, and the xortorch Python package of
 #' the same version as this R package, with TensorBoard (for `log_dir`) and
-#' numba (the compiled training path). Like `keras3::install_keras()`.
+#' numba (the compiled training path), whose kernels it then compiles (about
+#' 5 s), so that the first fit does not wait. Like `keras3::install_keras()`.
 #'
 #' @param envname Name of the environment in the virtualenv root, or a path.
 #' @param torch pip requirement for PyTorch. A CPU-only build is much smaller:
