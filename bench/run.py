@@ -150,7 +150,21 @@ def goal_sweep(repeats: int) -> dict:
         seconds.update(medians(interleaved(looped, max(1, repeats // 3))))
     one = seconds["train() one model"]
     grid = seconds["sweep() 10 lr x 10 seeds"]
+    # The sweeps above ran on one thread, like every peer; on its own a sweep shares its models among the
+    # free cores (torch.get_num_threads() of them).
+    every_core = interleaved(
+        {
+            "one thread": lambda: one_thread_sweep(X, y, lrs, seeds),
+            "all cores": lambda: xt.sweep(X, y, lr=lrs, seeds=seeds),
+        },
+        repeats,
+    )
     return {
+        "cores": {
+            "threads": torch.get_num_threads(),
+            "speedup": statistics.median(every_core["one thread"]) / statistics.median(every_core["all cores"]),
+            "spread": spread(every_core["one thread"], every_core["all cores"]),
+        },
         "seconds": seconds,
         "ratio_100_models_grid": grid / one,
         "spread_100_models_grid": spread(times["sweep() 10 lr x 10 seeds"], times["train() one model"]),
@@ -160,6 +174,11 @@ def goal_sweep(repeats: int) -> dict:
         "speedup_vs_loops": {name: t / grid for name, t in seconds.items() if name.startswith("100 x")},
         "ten_thousand": ten_thousand_models() if "numba fused loop" in peers.available() else None,
     }
+
+
+def one_thread_sweep(X: np.ndarray, y: np.ndarray, lrs: list[float], seeds: range) -> None:
+    with one_thread():
+        xt.sweep(X, y, lr=lrs, seeds=seeds)
 
 
 def ten_thousand_models(epochs: int = 10, sampled: int = 200) -> dict:
@@ -430,7 +449,9 @@ def markdown(r: dict) -> str:
         "|---|---|---|",
         f"| 100 models, `sweep()` (10 lr x 10 seeds) | "
         f"{show(s['ratio_100_models_grid'], s['spread_100_models_grid'], 1)} one model; {loops} | "
-        f"each model beyond the first adds {s['marginal_per_model']:.0%} of one model; "
+        f"each model beyond the first adds {s['marginal_per_model']:.0%} of one model; all on one thread, and "
+        f"on all {s['cores']['threads']} cores the sweep is {show(s['cores']['speedup'], s['cores']['spread'])} "
+        "faster; "
         f"100 distinct seeds: {s['ratio_100_models_seeds']:.1f}x one model (one permutation per seed per epoch) |",
         f"| under load: every core busy with another process | `train()` {ld['ratio']['train()']:.2f}x idle, "
         f"10-seed `sweep()` {ld['ratio']['sweep() of 10 seeds']:.2f}x idle (target <= 2x; a fair share is 1.5x) | "

@@ -34,8 +34,10 @@ m = u * L + l), with p inputs and H hidden units::
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -47,7 +49,7 @@ from . import _fused as fused
 from ._diagnostics import bce
 from ._model import PARAM_NAMES, SimpleClassifier, blank_module, init_state
 from ._predict import logits_by_models
-from ._threads import threads_for
+from ._threads import cores_taken_by_others, threads_for
 
 ENGINES = ("fast", "autograd")
 
@@ -263,6 +265,7 @@ def fit(
     (M,) loss tensor after each epoch.
     """
     (n, p), M = X.shape, len(seeds)
+    threads = torch.get_num_threads()  # the user's setting, before threads_for() narrows it for small ops
     # Inference mode skips autograd's bookkeeping on every op of the fast path.
     with torch.inference_mode(engine == "fast"), threads_for(M * hidden * min(batch_size, n)):
         layout = plan(seeds, hidden, p)
@@ -280,7 +283,7 @@ def fit(
             group = np.array([distinct.index(int(seed)) for seed in seeds], np.int64)
             losses_run, fitted, seconds = _fit_fused(
                 kernel_models, X, y, weights, layout.generators, group, np.asarray(lrs, np.float64), batch_size, epochs,
-                weight_decay, on_epoch, heartbeat,
+                weight_decay, on_epoch, heartbeat, threads,
             )  # fmt: skip
             return Fit(fitted, losses_run, seconds, start_loss[np.argsort(layout.order)])
         params = tuple(t.to(device) for t in to_groups(W1, b1, W2, b2, groups=U))
@@ -384,9 +387,13 @@ def _fit_fused(
     weight_decay: float,
     on_epoch: Callable[[int, torch.Tensor, Callable[[], Params]], bool | None] | None,
     heartbeat: Callable[[], None] | None,
+    threads: int = 1,
 ) -> tuple[np.ndarray, Params, float]:
     """M models on the CPU through the compiled kernel (:mod:`xortorch._fused`): the same initial
-    weights, and each epoch the same permutation per seed, drawn from the seed's generator."""
+    weights, and each epoch the same permutation per seed, drawn from the seed's generator.
+
+    A sweep spreads its models over ``threads`` cores, epoch by epoch, while no other work fills them
+    (the same test as :func:`threads_for`'s); the models, and so the bits, are the same either way."""
     n = X.shape[0]
     X32 = np.ascontiguousarray(X, dtype=np.float32)
     y32 = np.asarray(y, dtype=np.float32)
@@ -408,16 +415,19 @@ def _fit_fused(
     started = time.perf_counter()
     run = epochs
     shuffles = fused.Shuffles(generators, n)
-    for epoch in range(epochs):
-        perms = shuffles.next()
-        losses[:, epoch] = fused.run_epoch(
-            models, X32, y32, w32, perms, group, batch_size=batch_size, lr=lrs, weight_decay=weight_decay,
-            between_chunks=beat,
-        )  # fmt: skip
-        if on_epoch is not None and on_epoch(epoch, torch.from_numpy(losses[:, epoch]), current) is False:
-            run = epoch + 1
-            break
-        beat()
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ThreadPoolExecutor(threads)) if threads > 1 and lrs.size > 1 else None
+        for epoch in range(epochs):
+            free = None if pool is None or cores_taken_by_others() else pool
+            perms = shuffles.next(free, threads)
+            losses[:, epoch] = fused.run_epoch(
+                models, X32, y32, w32, perms, group, batch_size=batch_size, lr=lrs, weight_decay=weight_decay,
+                between_chunks=beat, pool=free, threads=threads,
+            )  # fmt: skip
+            if on_epoch is not None and on_epoch(epoch, torch.from_numpy(losses[:, epoch]), current) is False:
+                run = epoch + 1
+                break
+            beat()
     shuffles.close()
     seconds = time.perf_counter() - started
     return losses[:, :run], current(), seconds

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ import torch
 from realdata import mtcars_am
 
 import xortorch as xt
-from xortorch import _fused
+from xortorch import _fused, _kernels
 from xortorch._predict import stacked_logits
 
 
@@ -78,7 +80,7 @@ def test_a_callback_that_stops_and_a_heartbeat_reach_the_fused_path(monkeypatch)
     def stop():
         raise KeyboardInterrupt("stop")
 
-    big = np.tile(X, (400, 1)), np.tile(y, 400)  # 120,000 rows: two kernel calls per epoch
+    big = np.tile(X, (500, 1)), np.tile(y, 500)  # 150,000 rows: two kernel calls per epoch
     monkeypatch.setattr("xortorch._engine.HEARTBEAT_SECONDS", 0.0)
     finished = []
     with pytest.raises(KeyboardInterrupt):
@@ -177,9 +179,10 @@ def test_the_compiled_shuffles_are_torchs_and_leave_the_generators_as_torch_does
         ours, theirs = ([torch.Generator().manual_seed(s) for s in seeds] for _ in range(2))
         shuffles = _fused.Shuffles(ours, n)
         assert shuffles.compiled
-        for _ in range(3):
-            expected = torch.stack([torch.randperm(n, generator=g) for g in theirs]).numpy()
-            np.testing.assert_array_equal(shuffles.next(), expected)
+        with ThreadPoolExecutor(2) as pool:
+            for epoch in range(3):  # the seeds shared by two threads, or drawn in turn
+                expected = torch.stack([torch.randperm(n, generator=g) for g in theirs]).numpy()
+                np.testing.assert_array_equal(shuffles.next(*((pool, 2) if epoch != 1 else ())), expected)
         shuffles.close()
         assert all(torch.equal(a.get_state(), b.get_state()) for a, b in zip(ours, theirs))
         assert torch.equal(torch.rand(3, generator=ours[1]), torch.rand(3, generator=theirs[1]))
@@ -192,3 +195,26 @@ def test_the_compiled_shuffles_are_torchs_and_leave_the_generators_as_torch_does
     fallback = _fused.Shuffles([torch.Generator().manual_seed(3)], 50)
     assert not fallback.compiled
     np.testing.assert_array_equal(fallback.next()[0], torch.randperm(50, generator=torch.Generator().manual_seed(3)))
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_a_sweep_spreads_its_models_over_free_cores_with_the_same_bits(monkeypatch, busy):
+    X, y = xt.make_data(500, seed=1)
+    options = dict(lr=[0.05, 0.1, 0.3, 1.0], seeds=[1, 2, 3], epochs=5)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        alone = xt.sweep(X, y, **options)
+        monkeypatch.setattr("xortorch._engine.cores_taken_by_others", lambda: busy)
+        threads = set()
+        kernel = _kernels.run_batches
+        monkeypatch.setattr(_kernels, "run_batches", lambda *a: threads.add(threading.get_ident()) or kernel(*a))
+        torch.set_num_threads(2)
+        shared = xt.sweep(X, y, **options)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+    assert len(threads) == (1 if busy else 2)  # other work on every core: one thread, as threads_for() decides
+    for name in alone["state"]:
+        np.testing.assert_array_equal(shared["state"][name], alone["state"][name])
+    np.testing.assert_array_equal(shared["loss"], alone["loss"])
