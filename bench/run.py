@@ -74,14 +74,16 @@ def one_thread() -> Iterator[None]:
     except ImportError:
         threadpool_limits = None
     before = torch.get_num_threads()
-    torch.set_num_threads(1)
     limits = threadpool_limits(1) if threadpool_limits else None
+    torch.set_num_threads(1)
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        # In this order: restoring threadpoolctl's limits also resets OpenMP, which torch's count follows.
+        # The other way round left torch on one thread for every later measure.
         if limits is not None:
             limits.unregister()
+        torch.set_num_threads(before)
 
 
 def goal_peers(repeats: int) -> dict:
