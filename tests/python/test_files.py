@@ -1,6 +1,7 @@
 """Files you can trust (issue 21): saves under threads and processes, targets that are not
 regular files, capped and strict loads, and one correct sentence per kind of file."""
 
+import collections
 import os
 import stat
 import subprocess
@@ -88,9 +89,10 @@ def test_a_live_saves_temporary_is_never_deleted_but_a_dead_ones_is(tmp_path):
     path = tmp_path / "m.pt"
     code = (
         "import sys, time, torch, xortorch as xt\n"
-        "def slow(obj, handle):\n"
-        "    handle.write(b'x' * 1000); handle.flush(); print('writing', flush=True); time.sleep(60)\n"
-        "torch.save = slow\n"
+        "import os\n"
+        "def slow(fd):\n"
+        "    print('writing', flush=True); time.sleep(60)\n"
+        "os.fsync = slow\n"
         "xt.save_model(xt.load_model(sys.argv[1]), sys.argv[2])\n"
     )
     env = dict(os.environ, PYTHONPATH=PYTHONPATH)
@@ -246,3 +248,251 @@ def test_one_correct_sentence_per_kind_of_file(tmp_path):
         z.writestr("readme.txt", "hello")
     with pytest.raises(ValueError, match=r"is a zip archive but not a PyTorch file"):
         xt.load_model(archive)
+
+
+# Hostile files (issue 28): what the checks read is what torch.load reads.
+
+
+def entries_of(path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as archive:
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+def write_zip(path, entries, compress=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in entries:
+            archive.writestr(zipfile.ZipInfo(name), data, compress_type=compress)
+    return path
+
+
+def tutorial_state(dtype=torch.float32) -> dict:
+    return {k: torch.from_numpy(v).to(dtype) for k, v in make_model(0)["state"].items()}
+
+
+def refusal_peak(path) -> tuple[str, int]:
+    """The refusal's message and the most memory its Python code held at once."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as err:
+            xt.load_model(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return str(err.value), peak
+
+
+def test_a_decoy_index_ahead_of_the_real_one_is_refused(tmp_path):
+    # The decoy, a good model's index, comes first; torch.load reads the folder's own data.pkl, here int64
+    # weights and an extra tensor (or a model 20,000,000 hidden units wide in a 300 KB file).
+    good = entries_of(save_raw(tmp_path / "good.pt", tutorial_state()))
+    bad_state = {**tutorial_state(torch.int64), "linear3.weight": torch.zeros(1, dtype=torch.int64)}
+    bad = entries_of(save_raw(tmp_path / "bad.pt", bad_state))
+    folder = bad[0][0].split("/")[0]
+    decoy = [(f"{folder}/aaa/data.pkl", dict(good)[f"{good[0][0].split('/')[0]}/data.pkl"])]
+    path = write_zip(tmp_path / "decoy.pt", decoy + bad)
+    assert torch.load(path, weights_only=True)["linear1.weight"].dtype == torch.int64  # what torch would give
+    message, peak = refusal_peak(path)
+    assert message == (
+        f"`path`: {str(path)!r} is not laid out as torch.save writes a model: it has a second index, "
+        f"{folder}/aaa/data.pkl."
+    )
+    assert peak <= os.path.getsize(path) + 65536
+
+    wide = 20_000_000
+    huge = {"linear1.weight": torch.zeros(1).expand(wide, 2), "linear1.bias": torch.zeros(1).expand(wide),
+            "linear2.weight": torch.zeros(1).expand(1, wide), "linear2.bias": torch.zeros(1)}  # fmt: skip
+    huge_entries = entries_of(save_raw(tmp_path / "huge.pt", huge))
+    path = write_zip(tmp_path / "decoy2.pt", decoy + huge_entries)
+    message, peak = refusal_peak(path)
+    assert "it has a second index" in message and peak <= os.path.getsize(path) + 65536
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ("duplicate", "it has two entries named {folder}/data.pkl"),
+        ("stray", "it has an unexpected entry {folder}/notes.txt"),
+        ("outside", "it has an unexpected entry other/data/0"),
+        ("unused", "it has an unused storage data/9"),
+        ("missing", "it has no storage data/3"),
+        ("resized", "storage {folder}/data/0 holds 36 bytes where its index says 32"),
+        ("compressed", "its entry {folder}/data.pkl is compressed"),
+    ],
+)
+def test_only_torch_saves_own_layout_is_read(tmp_path, change, says):
+    entries = entries_of(save_raw(tmp_path / "good.pt", tutorial_state()))
+    folder = entries[0][0].split("/")[0]
+    compress = zipfile.ZIP_STORED
+    if change == "duplicate":
+        entries = [entries[0], *entries]
+    elif change == "stray":
+        entries.append((f"{folder}/notes.txt", b"hi"))
+    elif change == "outside":
+        entries.append(("other/data/0", b"\0" * 4))
+    elif change == "unused":
+        entries.append((f"{folder}/data/9", b"\0" * 4))
+    elif change == "missing":
+        entries = [(n, d) for n, d in entries if n != f"{folder}/data/3"]
+    elif change == "resized":
+        entries = [(n, d + b"\0" * 4 if n == f"{folder}/data/0" else d) for n, d in entries]
+    else:
+        compress = zipfile.ZIP_DEFLATED
+    path = write_zip(tmp_path / "odd.pt", entries, compress)
+    message, peak = refusal_peak(path)
+    layout = "is not laid out as torch.save writes a model"
+    assert message == f"`path`: {str(path)!r} {layout}: {says.format(folder=folder)}."
+    assert peak <= os.path.getsize(path) + 65536
+
+
+def test_a_storage_serving_two_tensors_is_refused(tmp_path):
+    shared = torch.zeros(8)
+    state = {"linear1.weight": shared[:8].view(4, 2), "linear1.bias": shared[:4], "linear2.weight": torch.zeros(1, 4),
+             "linear2.bias": torch.zeros(1)}  # fmt: skip
+    message, _ = refusal_peak(save_raw(tmp_path / "shared.pt", state))
+    assert message.endswith("is not laid out as torch.save writes a model: storage data/0 serves two tensors.")
+
+
+def test_a_file_swapped_after_the_checks_is_not_what_loads(tmp_path, monkeypatch):
+    import xortorch._io as io_module
+
+    path, good, bad = tmp_path / "m.pt", tmp_path / "good.pt", tmp_path / "bad.pt"
+    save_raw(good, tutorial_state())
+    save_raw(bad, tutorial_state(torch.int64))
+    checks = io_module._read_index
+
+    def check_then_swap(*args):
+        result = checks(*args)
+        os.replace(bad, path)  # the moment between the checks and the load
+        return result
+
+    os.link(good, path)
+    monkeypatch.setattr(io_module, "_read_index", check_then_swap)
+    loaded = xt.load_model(path)
+    np.testing.assert_array_equal(loaded["state"]["linear1.weight"], make_model(0)["state"]["linear1.weight"])
+    assert torch.load(path, weights_only=True)["linear1.weight"].dtype == torch.int64  # the swap happened
+
+
+def test_loads_racing_with_swaps_never_return_what_was_not_checked(tmp_path):
+    path = tmp_path / "m.pt"
+    sources = [save_raw(tmp_path / f"{dtype}.pt", tutorial_state(dtype)) for dtype in (torch.float32, torch.int64)]
+    stop = threading.Event()
+
+    def swap():
+        i = 0
+        while not stop.is_set():
+            tmp = tmp_path / f"swap{i % 2}.pt"
+            tmp.write_bytes(sources[i % 2].read_bytes())
+            os.replace(tmp, path)
+            i += 1
+
+    xt.save_model(make_model(0), path)
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    outcomes = collections.Counter()
+    try:
+        for _ in range(400):
+            try:
+                state = xt.load_model(path)["state"]
+            except ValueError as err:
+                assert "int64, not floating-point" in str(err) or "does not exist" in str(err), err
+                outcomes["refused"] += 1
+            else:
+                assert all(v.dtype == np.float32 for v in state.values())
+                np.testing.assert_array_equal(state["linear1.weight"], make_model(0)["state"]["linear1.weight"])
+                outcomes["loaded"] += 1
+    finally:
+        stop.set()
+        swapper.join()
+    assert outcomes["loaded"] and outcomes["refused"]
+
+
+def test_special_files_are_named_for_what_they_are_and_never_block(tmp_path):
+    import socket
+
+    fifo = tmp_path / "pipe.pt"
+    os.mkfifo(fifo)
+    sock_path = tmp_path / "sock.pt"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    try:
+        cases = {fifo: "a named pipe (FIFO)", sock_path: "a socket", "/dev/zero": "a character device"}
+        for path, kind in cases.items():
+            result: list = []
+            reader = threading.Thread(target=lambda p=path, r=result: r.append(refusal_peak(p)[0]), daemon=True)
+            reader.start()
+            reader.join(10)
+            assert not reader.is_alive(), f"load_model({path}) blocked"
+            assert result == [f"`path`: {str(path)!r} is {kind}, not a model file."]
+    finally:
+        sock.close()
+
+
+def test_the_tutorials_parameters_saved_as_a_dict_load(tmp_path):
+    module = xt.to_module(make_model(3))
+    path = save_raw(tmp_path / "params.pt", dict(module.named_parameters()))
+    loaded = xt.load_model(path)
+    for name, tensor in module.named_parameters():
+        np.testing.assert_array_equal(loaded["state"][name], tensor.detach().numpy())
+
+
+def test_every_file_name_torch_save_can_write_can_be_saved(tmp_path):
+    for length in (200, 230, 255):
+        path = tmp_path / ("m" * (length - 3) + ".pt")
+        torch.save(tutorial_state(), path)  # torch.save can
+        xt.save_model(make_model(1), path)
+        loaded = xt.load_model(path)["state"]["linear1.bias"]
+        np.testing.assert_array_equal(loaded, make_model(1)["state"]["linear1.bias"])
+    assert temporaries(tmp_path) == []
+
+
+def test_a_file_size_limit_is_named_and_the_old_file_survives(tmp_path):
+    path = tmp_path / "m.pt"
+    xt.save_model(make_model(0), path)
+    before = path.read_bytes()
+    code = (
+        "import resource, sys, numpy as np, xortorch as xt\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))\n"
+        "big = xt.train(*xt.make_data(50, seed=1), hidden=64, epochs=1, seed=1)\n"
+        "try:\n"
+        "    xt.save_model(big, sys.argv[1])\n"
+        "except ValueError as err:\n"
+        "    print(err)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, PYTHONPATH=PYTHONPATH, PYTHONWARNINGS="ignore"))  # fmt: skip
+    assert out.stdout.strip() == (
+        f"`path`: cannot write {str(path)!r}: the file would exceed the file-size limit (`ulimit -f`)."
+    ), out.stderr
+    assert path.read_bytes() == before and temporaries(tmp_path) == []
+
+
+def test_a_full_disk_is_named_and_the_old_file_survives(tmp_path):
+    import shutil
+
+    from conftest import need
+
+    need(os.geteuid() == 0 and shutil.which("unshare") is not None, "mounting a small disk needs root and unshare")
+    code = (
+        "import os, sys, xortorch as xt\n"
+        "path = os.path.join(sys.argv[1], 'm.pt')\n"
+        "xt.save_model(xt.train(*xt.make_data(50, seed=1), epochs=1, seed=1), path)\n"
+        "before = open(path, 'rb').read()\n"
+        "open(os.path.join(sys.argv[1], 'filler'), 'wb').write(b'x' * (60 * 1024 - 2 * len(before)))\n"
+        "big = xt.train(*xt.make_data(50, seed=1), hidden=512, epochs=1, seed=1)\n"
+        "try:\n"
+        "    xt.save_model(big, path)\n"
+        "except ValueError as err:\n"
+        "    print(err)\n"
+        "print(open(path, 'rb').read() == before, [n for n in os.listdir(sys.argv[1]) if n.endswith('.tmp')])\n"
+    )
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = f'mount -t tmpfs -o size=64k tmpfs {disk} && exec {sys.executable} -c "$0" {disk}'
+    out = subprocess.run(["unshare", "-m", "sh", "-c", script, code], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, PYTHONPATH=PYTHONPATH, PYTHONWARNINGS="ignore"))  # fmt: skip
+    assert out.stdout.splitlines() == [
+        f"`path`: cannot write {str(disk / 'm.pt')!r}: the disk is full.",
+        "True []",
+    ], out.stderr

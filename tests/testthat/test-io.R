@@ -77,3 +77,103 @@ test_that("R users get the same trustworthy saves and loads (issue 21)", {
   expect_error(xor_predict_grid(m, xlim = c(1e8, 1e8 + 100), ylim = c(0, 1), step = 1),
                "finer than float32 resolves near 1e+08 (spacing 8)", fixed = TRUE)
 })
+
+test_that("hostile files are refused in R as in Python, within the file's size (issue 28)", {
+  skip_if_no_python()
+  dir <- new_tempdir()
+  # Each file built here: a decoy index ahead of the real one (int64 weights and an extra tensor behind it), a
+  # second entry of the same name, a stray entry, a compressed index.
+  build <- reticulate::py_run_string("
+import os, torch, warnings, zipfile
+warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate it is asked to write
+def entries(path):
+    with zipfile.ZipFile(path) as z:
+        return [(i.filename, z.read(i)) for i in z.infolist()]
+def write(path, items, compress=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, 'w') as z:
+        for name, data in items:
+            z.writestr(zipfile.ZipInfo(name), data, compress_type=compress)
+def build(dir):
+    g = torch.Generator().manual_seed(0)
+    good = {'linear1.weight': torch.randn(4, 2, generator=g), 'linear1.bias': torch.randn(4, generator=g),
+            'linear2.weight': torch.randn(1, 4, generator=g), 'linear2.bias': torch.randn(1, generator=g)}
+    bad = {k: v.long() for k, v in good.items()}
+    bad['linear3.weight'] = torch.zeros(1, dtype=torch.long)
+    torch.save(good, os.path.join(dir, 'good.pt')); torch.save(bad, os.path.join(dir, 'bad.pt'))
+    g_entries, b_entries = entries(os.path.join(dir, 'good.pt')), entries(os.path.join(dir, 'bad.pt'))
+    write(os.path.join(dir, 'decoy.pt'), [('bad/aaa/data.pkl', g_entries[0][1])] + b_entries)
+    write(os.path.join(dir, 'twice.pt'), [g_entries[0]] + g_entries)
+    write(os.path.join(dir, 'stray.pt'), g_entries + [('good/notes.txt', b'hi')])
+    write(os.path.join(dir, 'packed.pt'), g_entries, zipfile.ZIP_DEFLATED)
+    torch.save({k: torch.nn.Parameter(v) for k, v in good.items()}, os.path.join(dir, 'params.pt'))
+")$build
+  build(dir)
+  refusals <- c(
+    decoy.pt = "it has a second index, bad/aaa/data.pkl.",
+    twice.pt = "it has two entries named good/data.pkl.",
+    stray.pt = "it has an unexpected entry good/notes.txt.",
+    packed.pt = "its entry good/data.pkl is compressed."
+  )
+  tracemalloc <- reticulate::import("tracemalloc")
+  for (name in names(refusals)) {
+    path <- file.path(dir, name)
+    tracemalloc$start()
+    err <- tryCatch(xor_load(path), error = identity)
+    peak <- tracemalloc$get_traced_memory()[[2]]
+    tracemalloc$stop()
+    expect_s3_class(err, "xortorch_error")
+    expect_identical(conditionMessage(err), sprintf(
+      "`path`: '%s' is not laid out as torch.save writes a model: %s", path, refusals[[name]]
+    ))
+    expect_lte(peak, file.size(path) + 65536)
+  }
+  torch_view <- reticulate::import("torch")$load(file.path(dir, "decoy.pt"))
+  expect_false(torch_view[["linear1.weight"]]$dtype$is_floating_point)  # what torch.load alone would return
+  params <- xor_load(file.path(dir, "params.pt"))
+  expect_identical(dim(params$state$linear1.weight), c(4L, 2L))
+
+  fifo <- file.path(dir, "pipe.pt")
+  stopifnot(system2("mkfifo", fifo) == 0)
+  started <- Sys.time()
+  expect_error(xor_load(fifo), sprintf("`path`: '%s' is a named pipe (FIFO), not a model file.", fifo), fixed = TRUE)
+  expect_lt(as.numeric(Sys.time() - started, units = "secs"), 5)
+  expect_error(xor_load("/dev/zero"), "`path`: '/dev/zero' is a character device, not a model file.", fixed = TRUE)
+})
+
+test_that("loads racing with a process that swaps the file never return an unchecked model (issue 28)", {
+  skip_if_no_python()
+  dir <- new_tempdir()
+  path <- file.path(dir, "m.pt")
+  m <- suppressWarnings(xor_train(xor_data(200, seed = 1), seed = 1, epochs = 2, progress = FALSE))
+  xor_save(m, file.path(dir, "good.pt"))
+  torch <- reticulate::import("torch")
+  ints <- lapply(m$state, function(w) torch$tensor(w)$long())
+  ints$linear1.bias <- ints$linear1.bias$reshape(-1L)
+  ints$linear2.weight <- ints$linear2.weight$reshape(1L, -1L)
+  ints$linear2.bias <- ints$linear2.bias$reshape(1L)
+  torch$save(reticulate::dict(ints), file.path(dir, "int.pt"))
+  file.copy(file.path(dir, "good.pt"), path)
+  swapper <- file.path(dir, "swap.py")
+  writeLines(c(
+    "import os, sys, time",
+    "dir = sys.argv[1]; sources = [open(os.path.join(dir, n), 'rb').read() for n in ('good.pt', 'int.pt')]",
+    "end = time.monotonic() + 20; i = 0",
+    "while time.monotonic() < end and not os.path.exists(os.path.join(dir, 'stop')):",
+    "    tmp = os.path.join(dir, 'swap.tmp'); open(tmp, 'wb').write(sources[i % 2])",
+    "    os.replace(tmp, os.path.join(dir, 'm.pt')); i += 1"
+  ), swapper)
+  system2(reticulate::py_exe(), c(swapper, dir), wait = FALSE)
+  on.exit(file.create(file.path(dir, "stop")), add = TRUE)
+  outcomes <- character()
+  for (i in seq_len(200)) {
+    loaded <- tryCatch(xor_load(path), error = conditionMessage)
+    if (is.character(loaded)) {
+      expect_match(loaded, "linear1.weight is int64, not floating-point", fixed = TRUE)
+      outcomes <- c(outcomes, "refused")
+    } else {
+      expect_identical(loaded$state$linear1.weight, m$state$linear1.weight)
+      outcomes <- c(outcomes, "loaded")
+    }
+  }
+  expect_setequal(unique(outcomes), c("loaded", "refused"))
+})
