@@ -85,12 +85,12 @@ test_that("hostile files are refused in R as in Python, within the file's size (
   # second entry of the same name, a stray entry, a compressed index.
   build <- reticulate::py_run_string("
 import os, torch, warnings, zipfile
-warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate it is asked to write
 def entries(path):
     with zipfile.ZipFile(path) as z:
         return [(i.filename, z.read(i)) for i in z.infolist()]
 def write(path, items, compress=zipfile.ZIP_STORED):
-    with zipfile.ZipFile(path, 'w') as z:
+    with zipfile.ZipFile(path, 'w') as z, warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)  # zipfile warns of the duplicate it is asked to write
         for name, data in items:
             z.writestr(zipfile.ZipInfo(name), data, compress_type=compress)
 def build(dir):
