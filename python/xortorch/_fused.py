@@ -28,6 +28,7 @@ GPU the torch engine runs.
 from __future__ import annotations
 
 import functools
+import os
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import Executor, as_completed, wait
@@ -54,8 +55,22 @@ def worthwhile(hidden: int, inputs: int) -> bool:
     return inputs <= MAX_INPUTS_ANY_WIDTH or inputs * hidden <= MAX_INPUT_WEIGHTS
 
 
-@functools.cache
+#: The environment variable that turns the kernel off: ``XORTORCH_KERNEL=0`` (or ``off``, ``false``, ``no``)
+#: makes every call use the torch engine (R: ``Sys.setenv(XORTORCH_KERNEL = "0")``). Read at each call.
+SWITCH = "XORTORCH_KERNEL"
+
+
+def switched_off() -> bool:
+    return os.environ.get(SWITCH, "").strip().lower() in ("0", "off", "false", "no")
+
+
 def available() -> bool:
+    """Whether the kernel runs: numba is installed and ``XORTORCH_KERNEL`` does not turn it off."""
+    return not switched_off() and _numba_installed()
+
+
+@functools.cache
+def _numba_installed() -> bool:
     """Whether numba can be imported (the first call imports it, about half a second)."""
     try:
         import numba  # noqa: F401
@@ -66,9 +81,17 @@ def available() -> bool:
 
 @functools.cache
 def _compiled() -> Any:
-    """The compiled functions (:mod:`xortorch._kernels`), compiled or loaded from numba's cache on first use."""
-    from . import _kernels
+    """The compiled functions (:mod:`xortorch._kernels`), with numba's cache in a folder checked by
+    :mod:`xortorch._kernel_cache`; compiled, or loaded from that cache, on first use."""
+    import numba
 
+    from . import _kernels
+    from ._kernel_cache import attach
+
+    with open(_kernels.__file__, "rb") as handle:
+        source = handle.read()
+    dispatchers = [f for f in vars(_kernels).values() if isinstance(f, numba.core.registry.CPUDispatcher)]
+    attach(dispatchers, source)
     return _kernels
 
 

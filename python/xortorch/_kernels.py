@@ -2,7 +2,9 @@
 
 They live at module level, not inside a function, so numba's cache finds them in the next process: a
 kernel defined inside a function closes over its helpers, and numba keys its cache on a pickle of them
-that differs in every process, so every process compiled anew (about 5 s).
+that differs in every process, so every process compiled anew (about 5 s). The cache itself is attached
+by :mod:`xortorch._kernel_cache` once this module is imported, in a folder it has checked: defined
+with ``cache=True``, importing this module would fail where numba finds no writable folder.
 """
 
 import numba
@@ -15,7 +17,7 @@ import numpy as np
 # NaN still propagates. The compiled order is fixed, so the same seed gives the same bits every run.
 FLAGS = {"reassoc", "contract"}
 # The helpers are inlined into numba's IR and compiled with their caller's flags.
-jit = numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
+jit = numba.njit(nogil=True, inline="always", error_model="numpy")
 
 
 @jit
@@ -58,7 +60,7 @@ def log1p_atanh(u):  # pragma: no cover - compiled
     return np.float32(2.0) * u * s
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=FLAGS)
+@numba.njit(nogil=True, error_model="numpy", fastmath=FLAGS)
 def run_batches(
     X, y, w, perms, group, order, start, stop, first, last, batch, W1, b1, W2, b2, lr, keep, totals
 ):  # pragma: no cover
@@ -161,7 +163,7 @@ def run_batches(
 
 # No fused multiply-adds here: like torch's, x0 w0 + x1 w1 gives NaN when the products overflow to
 # +inf and -inf, which predict() refuses; a multiply-add would give +-inf and a confident class.
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(nogil=True, error_model="numpy")
 def forward(X, W1, b1, W2, b2, out):  # pragma: no cover - compiled
     """Logits ``out`` (M, n) of M models, (M, H, p), (M, H), (M, 1, H), (M, 1), for the rows of X (n, p)."""
     M, H, p = W1.shape
@@ -201,7 +203,7 @@ def forward(X, W1, b1, W2, b2, out):  # pragma: no cover - compiled
 MT_N, MT_M = 624, 397
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(nogil=True)
 def _twist(mt):  # pragma: no cover - compiled
     """The next 624 words of the twister's state, in place (the reference algorithm, loops split so
     that no index wraps)."""
@@ -216,7 +218,7 @@ def _twist(mt):  # pragma: no cover - compiled
     mt[MT_N - 1] = mt[MT_M - 1] ^ (y >> np.uint32(1)) ^ (matrix * (mt[0] & np.uint32(1)))
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(nogil=True)
 def randperms(mt, position, out):  # pragma: no cover - compiled
     """One ``torch.randperm(n)`` per generator into ``out`` (G, n): ``mt`` (G, 624) uint32 holds each
     twister's state and ``position`` (G, 2) its ``left`` and ``next``, both advanced in place."""
