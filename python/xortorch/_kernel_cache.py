@@ -23,7 +23,7 @@ import stat
 import sys
 import tempfile
 import warnings
-from typing import Any, ClassVar
+from typing import Any
 
 #: The environment variable that chooses the cache's base folder (numba's own).
 FOLDER_VARIABLE = "NUMBA_CACHE_DIR"
@@ -146,7 +146,7 @@ def _safe_cache_class(folder: str) -> type:
             return cls(py_func, py_file)
 
     class Impl(CompileResultCacheImpl):
-        _locator_classes: ClassVar[list[type]] = [Locator]
+        _locator_classes = [Locator]  # noqa: RUF012 - numba reads this class attribute
 
     class SafeCache(FunctionCache):
         """numba's cache, except that a file it cannot read or write is a miss, never an error."""
