@@ -49,7 +49,7 @@ from . import _fused as fused
 from ._diagnostics import bce
 from ._model import PARAM_NAMES, SimpleClassifier, blank_module, init_state
 from ._predict import logits_by_models
-from ._threads import cores_taken_by_others, threads_for
+from ._threads import available_threads, cores_taken_by_others, threads_for
 
 ENGINES = ("fast", "autograd")
 
@@ -265,7 +265,7 @@ def fit(
     (M,) loss tensor after each epoch.
     """
     (n, p), M = X.shape, len(seeds)
-    threads = torch.get_num_threads()  # the user's setting, before threads_for() narrows it for small ops
+    threads = available_threads()  # the user's setting, before threads_for() narrows it for small ops
     # Inference mode skips autograd's bookkeeping on every op of the fast path.
     with torch.inference_mode(engine == "fast"), threads_for(M * hidden * min(batch_size, n)):
         layout = plan(seeds, hidden, p)

@@ -16,6 +16,36 @@ from collections.abc import Iterator
 
 import torch
 
+#: The process that imported xortorch: any other pid is a forked child.
+_PARENT_PID = os.getpid()
+
+
+def _one_thread_after_fork() -> None:
+    """A forked child runs torch on one thread. GNU OpenMP's threads do not survive fork(): the child's
+    first parallel op waits forever for threads it does not have (after the parent ran one). PyTorch's own
+    DataLoader workers set one thread for the same reason."""
+    global _PARENT_PID
+    _PARENT_PID = os.getpid()
+    torch.set_num_threads(1)
+
+
+# Python's forks (os.fork, multiprocessing's fork) call this at once; R's mclapply() forks in C, which
+# settle_after_fork() notices at xortorch's next call.
+os.register_at_fork(after_in_child=_one_thread_after_fork)
+
+
+def settle_after_fork() -> None:
+    """Call before any torch work: in a process forked without Python's knowledge, drop to one thread."""
+    if os.getpid() != _PARENT_PID:
+        _one_thread_after_fork()
+
+
+def available_threads() -> int:
+    """Threads xortorch may use: torch's setting, one in a forked child."""
+    settle_after_fork()
+    return torch.get_num_threads()
+
+
 #: Values one op must touch before a second thread pays for itself (measured
 #: on a 2-core machine: below about a million, one thread is as fast idle and
 #: far faster under load).
@@ -40,7 +70,7 @@ def threads_for(elements: int) -> Iterator[None]:
     """Run the block with one intra-op thread when its largest op has fewer
     than ``PARALLEL_MIN_ELEMENTS`` values, or when other work already holds
     every core; leave the setting alone otherwise."""
-    before = torch.get_num_threads()
+    before = available_threads()
     wanted = 1 if elements < PARALLEL_MIN_ELEMENTS or cores_taken_by_others() else before
     if wanted == before:
         yield

@@ -94,3 +94,45 @@ def test_busy_means_runnable_tasks_beyond_the_cores(monkeypatch, tmp_path):
         )
         monkeypatch.setattr(_threads.os, "cpu_count", lambda: 2)
         assert _threads.cores_taken_by_others() is busy, runnable
+
+
+# Forked children (issue 27): after the parent ran a multi-threaded torch op, a child's first parallel op
+# waited forever inside OpenMP. Each child runs in a fresh Python so that a hang fails by timeout.
+FORKS = """
+import multiprocessing, os, sys, time
+import numpy as np, torch, xortorch as xt
+X, _ = xt.make_data(100_000, seed=1)
+big = xt.train(*xt.make_data(200, seed=1), hidden=4096, epochs=1, seed=1, lr=0.001)
+expected = xt.predict(big, X)  # a hidden=4,096 prediction on 100k rows: torch on every thread
+small = xt.train(*xt.make_data(500, seed=2), seed=1, epochs=5)
+assert torch.get_num_threads() > 1
+
+def work(_=None):
+    again = xt.train(*xt.make_data(500, seed=2), seed=1, epochs=5)
+    same = all(np.array_equal(again["state"][k], small["state"][k]) for k in small["state"])
+    return same and np.array_equal(xt.predict(big, X), expected) and torch.get_num_threads() == 1
+
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if work() else 3)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0, "os.fork child"
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    assert all(pool.map(work, range(2))), "multiprocessing child"
+assert torch.get_num_threads() > 1  # the parent keeps its threads
+print("children finished")
+"""
+
+
+@pytest.mark.parametrize("kernel", ["1", "0"])
+def test_forked_children_finish_their_work_on_one_thread(kernel):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, XORTORCH_KERNEL=kernel, PYTHONWARNINGS="ignore",
+               PYTHONPATH=os.path.dirname(os.path.dirname(xt.__file__)))  # fmt: skip
+    try:
+        out = subprocess.run([sys.executable, "-c", FORKS], env=env, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a forked child hung")
+    assert out.returncode == 0 and out.stdout.strip() == "children finished", out.stderr[-2000:]

@@ -10,10 +10,11 @@ skip_if_no_python <- function() {
 
 # Run R code in a fresh R process with the given environment variables;
 # returns its output lines.
-run_r <- function(code, env = character()) {
+run_r <- function(code, env = character(), timeout = 0) {
   rscript <- file.path(R.home("bin"), "Rscript")
   env <- c(sprintf("R_LIBS=%s", paste(.libPaths(), collapse = .Platform$path.sep)), env)
-  suppressWarnings(system2(rscript, c("--vanilla", "-e", shQuote(code)), stdout = TRUE, stderr = TRUE, env = env))
+  suppressWarnings(system2(rscript, c("--vanilla", "-e", shQuote(code)), stdout = TRUE, stderr = TRUE, env = env,
+                           timeout = timeout))
 }
 
 train_data <- function() xor_data(2500, seed = 11)

@@ -104,3 +104,23 @@ test_that("Python errors arrive as one-line R errors and the session keeps worki
   expect_false(grepl("Traceback|File \"", conditionMessage(err)))
   expect_length(predict(m, data.frame(x1 = 0, x2 = 1)), 1)
 })
+
+test_that("children forked by mclapply() finish their xortorch work after a multi-threaded op (issue 27)", {
+  skip_if_no_python()
+  # In a fresh R with a time limit: a hang (the children waiting forever inside OpenMP) fails the test.
+  code <- '
+    library(xortorch)
+    Sys.setenv(XORTORCH_KERNEL = "0")  # the torch engine: its big ops run on every thread
+    big <- suppressWarnings(xor_train(xor_data(200, seed = 1), hidden = 4096, epochs = 1, lr = 0.001, seed = 1))
+    rows <- xor_data(100000, seed = 2)
+    expected <- predict(big, rows)
+    small <- suppressWarnings(xor_train(xor_data(500, seed = 3), epochs = 5, seed = 1))
+    got <- parallel::mclapply(1:2, function(i) {
+      again <- suppressWarnings(xor_train(xor_data(500, seed = 3), epochs = 5, seed = 1))
+      identical(predict(big, rows), expected) && identical(again$state, small$state)
+    }, mc.cores = 2)
+    cat("children:", unlist(got), "\n")
+  '
+  out <- run_r(code, env = sprintf("RETICULATE_PYTHON=%s", reticulate::py_exe()), timeout = 150)
+  expect_match(paste(out, collapse = "\n"), "children: TRUE TRUE", fixed = TRUE)
+})
