@@ -35,6 +35,7 @@ venv="$repo/.venv"
 # xortorch is this checkout's.
 check='
 import sys, numpy, torch, matplotlib, tqdm, tensorboard, numba, pytest, pytest_cov, rpy2, ruff, mypy, pandas, sklearn
+import nbclient, nbformat, ipykernel
 import xortorch
 assert numpy.__version__ < "2", numpy.__version__
 assert rpy2.__version__.startswith("3.5."), rpy2.__version__
@@ -48,6 +49,7 @@ else
   # tested here (torch==2.13.0 is the CPU wheel this platform serves from disk; rpy2 3.6 needs a newer R).
   PIP_CONSTRAINT="$repo/tools/constraints.txt" R_LIBS="$repo/.Rlib" Rscript -e "xortorch::install_xortorch(
       envname = '$venv', torch = 'torch', source = '$repo', editable = TRUE,
-      extra = c('rpy2', 'pytest', 'pytest-cov', 'ruff', 'mypy', 'pandas', 'scikit-learn'))"
+      extra = c('rpy2', 'pytest', 'pytest-cov', 'ruff', 'mypy', 'pandas', 'scikit-learn', 'nbclient', 'nbformat',
+                'ipykernel'))"
   "$venv/bin/python" -c "$check" "$repo"
 fi

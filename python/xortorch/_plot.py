@@ -19,14 +19,19 @@ def _new_figure():
     """A 4 x 4 inch pyplot figure with room for its labels.
 
     It is a pyplot figure so that ``plt.show()`` (and knitr's capture of it)
-    shows it. The figures made by earlier calls are closed in pyplot first, so
-    repeated calls do not pile up open figures (matplotlib warns after 20); a
-    closed figure still saves and displays through its ``Figure`` object.
+    shows it. Outside a notebook, the figures made by earlier calls are closed
+    in pyplot first, so that repeated calls in a script or an R session do not
+    pile up open figures (matplotlib warns after 20); a closed figure still
+    saves and displays through its ``Figure`` object. In a notebook, pyplot
+    shows and closes every figure at the end of its cell, so all of a cell's
+    figures stay open until then.
     """
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    for figure in _open_figures:
-        plt.close(figure)  # by object: closes nothing if the user already closed it
+    if "inline" not in matplotlib.get_backend():
+        for figure in _open_figures:
+            plt.close(figure)  # by object: closes nothing if the user already closed it
     _open_figures.clear()
     fig, ax = plt.subplots(figsize=(4, 4), layout="constrained", FigureClass=_figure_class())
     _open_figures.append(fig)
@@ -35,27 +40,28 @@ def _new_figure():
 
 @functools.cache
 def _figure_class() -> type:
-    """A Figure that Jupyter shows once.
+    """A Figure that Jupyter shows exactly once.
 
-    Jupyter's inline backend draws every open pyplot figure at the end of a
-    cell, and would draw the returned figure a second time as the cell's value.
-    While the figure is open, its value therefore displays nothing; once pyplot
-    has closed it (a later cell, or a later plot call), it displays itself.
+    Jupyter's inline backend shows every open pyplot figure at the end of a
+    cell, through the same display hook as a cell's value. So the hook shows
+    the figure and closes it in pyplot: shown as the cell's value (or by
+    ``display(fig)``), it is not shown again at the cell's end; shown at the
+    cell's end, it is shown once. A closed figure still shows itself when it
+    is displayed again in a later cell.
     """
-    from matplotlib._pylab_helpers import Gcf
     from matplotlib.figure import Figure
 
     class XortorchFigure(Figure):
         def _ipython_display_(self) -> None:
-            if any(manager.canvas.figure is self for manager in Gcf.get_all_fig_managers()):
-                return  # open in pyplot, which shows it at the end of the cell
             import io
 
+            import matplotlib.pyplot as plt
             from IPython.display import Image, display
 
             png = io.BytesIO()
             self.savefig(png, format="png")
             display(Image(png.getvalue()))
+            plt.close(self)
 
     return XortorchFigure
 

@@ -47,7 +47,11 @@ def _progress_bar(progress: bool, epochs: int, desc: str) -> Iterator[Any]:
     if not progress:
         yield None
         return
-    from tqdm.auto import tqdm
+    try:
+        import ipywidgets  # noqa: F401  (tqdm.auto's notebook widget needs it)
+        from tqdm.auto import tqdm
+    except ImportError:  # a text bar, redrawn in place, without tqdm.auto's warning about the widget
+        from tqdm import tqdm
 
     bar = tqdm(total=epochs, desc=desc, unit="epoch")
     try:

@@ -1,7 +1,10 @@
+import importlib.util
+import os
 import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 from matplotlib.figure import Figure
 
 import xortorch as xt
@@ -96,20 +99,60 @@ def test_an_xortorch_plot_never_closes_the_users_own_figure():
     plt.close("all")
 
 
-def test_in_jupyter_a_plot_shows_its_figure_once(monkeypatch):
-    """Jupyter's inline backend shows open pyplot figures at the end of a cell; the value must not show it again."""
-    import types
+# In a real Jupyter kernel (issue 27): each cell shows as many images as figures it drew, once each.
+NOTEBOOK_CELLS = [
+    ("import xortorch as xt\nX, y = xt.make_data(200, seed=1)\nm = xt.train(X, y, seed=1, epochs=20)", 0),
+    ("xt.plot_samples(X, y)", 1),
+    ("fig = xt.plot_decision_boundary(m, X, y)\nfig", 1),
+    ("xt.plot_samples(X, y)\nxt.plot_decision_boundary(m, X, y)", 2),
+    ("import matplotlib.pyplot as plt\n_ = xt.plot_decision_boundary(m, X, y)\nplt.show()", 1),
+    ("for seed in range(3):\n    xt.plot_samples(*xt.make_data(50, seed=seed))", 3),
+    ("fig = xt.plot_samples(X, y)\nfig.axes[0].set_title('Changed')", 1),
+    ("fig", 1),
+    ("import tempfile\nlogged = xt.train(X, y, seed=1, epochs=4, log_every=2, log_dir=tempfile.mkdtemp())", 0),
+    ("display(fig)\nNone", 1),
+    ("plt.plot([0, 1])\nplt.show()", 1),
+]
 
-    shown = []
-    display = types.ModuleType("IPython.display")
-    display.Image = lambda data: ("png", data[:8])
-    display.display = shown.append
-    monkeypatch.setitem(sys.modules, "IPython", types.ModuleType("IPython"))
-    monkeypatch.setitem(sys.modules, "IPython.display", display)
-    X, y = xt.make_data(50, seed=1)
-    fig = xt.plot_samples(X, y)
-    fig._ipython_display_()  # the cell's value, while pyplot still holds the figure
-    assert shown == []
-    plt.close(fig)  # the end of the cell: the inline backend has shown it and closed it
-    fig._ipython_display_()  # displayed again later, it draws itself
-    assert shown == [("png", b"\x89PNG\r\n\x1a\n")]
+
+def run_notebook(cells: list[str]):
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.path.dirname(os.path.dirname(xt.__file__))  # the kernel imports this checkout
+    try:
+        nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
+    return notebook.cells
+
+
+def images(cell) -> int:
+    return sum("image/png" in output.get("data", {}) for output in cell.outputs)
+
+
+@pytest.mark.parametrize("magic", ["", "%matplotlib inline\n"])
+def test_a_jupyter_kernel_shows_every_figure_exactly_once(magic):
+    from conftest import need
+
+    need(importlib.util.find_spec("nbclient") is not None, "nbclient (the development environment has it)")
+    cells = run_notebook([magic + code for code, _ in NOTEBOOK_CELLS])
+    assert [images(cell) for cell in cells] == [expected for _, expected in NOTEBOOK_CELLS]
+    values = [o["data"]["text/plain"] for o in cells[6].outputs if o["output_type"] == "execute_result"]
+    assert values == ["Text(0.5, 1.0, 'Changed')"]  # the cell's value, beside its one image
+
+
+def test_progress_in_a_notebook_is_one_line_redrawn_in_place():
+    from conftest import need
+
+    need(importlib.util.find_spec("nbclient") is not None, "nbclient (the development environment has it)")
+    (cell,) = run_notebook(["import xortorch as xt\nm = xt.train(*xt.make_data(500, seed=1), progress=True)"])
+    text = "".join(o["text"] for o in cell.outputs if o["output_type"] == "stream")
+    shown = [line.rsplit("\r", 1)[-1] for line in text.split("\n") if line.rsplit("\r", 1)[-1].strip()]
+    assert len(shown) == 1 and "100/100" in shown[0], text
+    assert "IProgress" not in text and "Warning" not in text
