@@ -1,6 +1,5 @@
 import importlib.util
 import os
-import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -53,8 +52,6 @@ def test_boundary_puts_x1_on_the_horizontal_axis_for_an_asymmetric_model():
 def test_figures_do_not_pile_up_or_log_or_lose_their_labels(caplog):
     import warnings
 
-    import matplotlib.pyplot as plt
-
     model = xt.train(*xt.make_data(500, seed=1), seed=1, epochs=5)
     X, y = xt.make_data(50, seed=0)
     with warnings.catch_warnings():
@@ -86,7 +83,6 @@ def test_boundary_of_own_data_covers_the_data_with_a_probability_key():
 
 
 def test_an_xortorch_plot_never_closes_the_users_own_figure():
-    import matplotlib.pyplot as plt
 
     X, y = xt.make_data(20, seed=0)
     plt.close("all")
