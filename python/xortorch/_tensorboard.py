@@ -134,12 +134,39 @@ class TensorBoard:
         return f"<TensorBoard {state} at {self.url} for {self.log_dir!r}>"
 
 
+#: Runs TensorBoard in the child: first it asks the kernel for SIGTERM when its parent dies (Linux's
+#: PR_SET_PDEATHSIG), and leaves at once if the parent is already gone, so that a server never outlives
+#: the Python or R session that started it, however that session ends (even SIGKILL).
+_CHILD = """
+import ctypes, os, runpy, signal, sys
+parent = int(sys.argv.pop(1))
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # 1: PR_SET_PDEATHSIG
+except (AttributeError, OSError):
+    pass  # not Linux: stop() or the session's own clean-up ends it
+if os.getppid() != parent:
+    sys.exit(0)
+sys.argv[0] = "tensorboard"
+runpy.run_module("tensorboard.main", run_name="__main__")
+"""
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0) -> TensorBoard:
     """Start TensorBoard on ``log_dir`` in the background, on 127.0.0.1.
 
     The notebook's ``%tensorboard --logdir runs/our_experiment``, for any
     Python or R session: TensorBoard runs as its own process, serving only this
-    machine, and this returns once its page answers.
+    machine, and this returns once its page answers. The server ends with the
+    process that started it, however that ends (on Linux), or with ``stop()``.
 
     Parameters
     ----------
@@ -154,6 +181,13 @@ def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0)
     -------
     server : TensorBoard
         With ``url`` (open it in a browser) and ``stop()``.
+
+    Raises
+    ------
+    ValueError
+        ``log_dir`` does not exist, or ``port`` is already in use.
+    RuntimeError
+        TensorBoard did not start, or did not answer within ``timeout``.
 
     Examples
     --------
@@ -175,8 +209,10 @@ def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0)
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
     port = check_int(port, "port", minimum=1, maximum=65535)
+    if not _port_is_free(port):
+        raise ValueError(f"`port` {port} is already in use on 127.0.0.1; choose another, or None for a free one.")
     url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "tensorboard.main", "--logdir", log_dir, "--host", "127.0.0.1"]
+    command = [sys.executable, "-c", _CHILD, str(os.getpid()), "--logdir", log_dir, "--host", "127.0.0.1"]
     # Its messages go to a file: a pipe nobody reads would fill and stall the server.
     messages = tempfile.TemporaryFile()
     process = subprocess.Popen(
@@ -187,15 +223,22 @@ def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        messages.seek(0)
+        said = messages.read().decode(errors="replace")
         if not server.running:
-            messages.seek(0)
-            error = messages.read().decode(errors="replace").strip()
             server.stop()
-            raise RuntimeError(f"TensorBoard did not start: {error[-500:]}")
-        try:
-            with opener.open(url, timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.2)
+            if "could not bind" in said.lower() or "address already in use" in said.lower():
+                raise ValueError(
+                    f"`port` {port} is already in use on 127.0.0.1; choose another, or None for a free one."
+                )
+            raise RuntimeError(f"TensorBoard did not start: {said.strip()[-500:]}")
+        # Only our server's own announcement of this port shows that what answers is ours.
+        if f"127.0.0.1:{port}/" in said:
+            try:
+                with opener.open(url, timeout=2):
+                    return server
+            except OSError:
+                pass
+        time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"TensorBoard did not answer at {url} within {timeout:g} s.")

@@ -101,3 +101,75 @@ def test_tensorboard_serves_the_log_on_loopback_and_stops(xor, tmp_path):
 def test_tensorboard_needs_an_existing_folder(tmp_path):
     with pytest.raises(ValueError, match="does not exist: train with `log_dir=` first"):
         xt.tensorboard(tmp_path / "nothing")
+
+
+def test_a_port_in_use_is_an_error_naming_it(tmp_path):
+    import http.server
+    import threading
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    port = other.server_address[1]
+    try:
+        tmp_path.mkdir(exist_ok=True)
+        with pytest.raises(ValueError, match=rf"^`port` {port} is already in use on 127.0.0.1; choose another"):
+            xt.tensorboard(tmp_path, port=port)
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
+# A parent that starts a server, reports its process group, then ends as the argument says.
+PARENT = """
+import os, sys, time
+import xortorch as xt
+server = xt.tensorboard(sys.argv[1])
+print(os.getpgid(server.process.pid), flush=True)
+if sys.argv[2] == "exit":
+    sys.exit(0)
+time.sleep(120)
+"""
+
+
+def process_group_alive(pgid: int) -> bool:
+    import os
+
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_servers_end_with_the_process_that_started_them(xor, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    xt.train(*xor, seed=1, epochs=2, log_dir=tmp_path)
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(xt.__file__)), PYTHONWARNINGS="ignore")
+    endings = {"exit": None, "Ctrl-C": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
+    parents = {
+        name: subprocess.Popen([sys.executable, "-c", PARENT, str(tmp_path), name], stdout=subprocess.PIPE, env=env)
+        for name in endings
+    }
+    groups = {}
+    try:
+        for name, parent in parents.items():
+            groups[name] = int(parent.stdout.readline())
+            assert process_group_alive(groups[name])
+        for name, parent in parents.items():
+            if endings[name] is not None:
+                parent.send_signal(endings[name])
+            parent.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(map(process_group_alive, groups.values())):
+            time.sleep(0.2)
+        assert {name: process_group_alive(pgid) for name, pgid in groups.items()} == dict.fromkeys(endings, False)
+    finally:
+        for pgid in groups.values():
+            if process_group_alive(pgid):
+                os.killpg(pgid, signal.SIGKILL)
+        for parent in parents.values():
+            parent.kill()

@@ -31,3 +31,32 @@ test_that("xor_tensorboard() serves the log on loopback, says where, and stops",
   expect_error(xor_tensorboard(file.path(log, "nothing"), browse = FALSE), "does not exist")
   expect_error(xor_tensorboard(log, port = 0, browse = FALSE), "`port` must be a whole number between 1 and 65,535")
 })
+
+test_that("a server ends with the R session that started it, however it ends (issue 27)", {
+  skip_if_no_python()
+  log <- new_tempdir()
+  suppressWarnings(xor_train(xor_data(200, seed = 1), epochs = 2, seed = 1, log_dir = log))
+  os <- reticulate::import("os")
+  alive <- function(pgid) !inherits(try(os$killpg(as.integer(pgid), 0L), silent = TRUE), "try-error")
+  rscript <- file.path(R.home("bin"), "Rscript")
+  env <- c(sprintf("R_LIBS=%s", paste(.libPaths(), collapse = .Platform$path.sep)),
+           sprintf("RETICULATE_PYTHON=%s", reticulate::py_exe()))
+  start <- function(ending) {
+    out <- tempfile()
+    code <- sprintf(paste0(
+      'b <- xortorch::xor_tensorboard("%s", browse = FALSE); os <- reticulate::import("os"); ',
+      'cat(Sys.getpid(), os$getpgid(b$server$process$pid), "\\n", file = "%s"); ',
+      'if ("%s" == "quit") quit(save = "no") else Sys.sleep(120)'
+    ), log, out, ending)
+    system2(rscript, c("--vanilla", "-e", shQuote(code)), env = env, wait = FALSE, stdout = FALSE, stderr = FALSE)
+    out
+  }
+  files <- c(quit = start("quit"), killed = start("killed"))
+  deadline <- Sys.time() + 60
+  while (Sys.time() < deadline && !all(file.exists(files) & file.size(files) > 0)) Sys.sleep(0.2)
+  ids <- lapply(files, function(f) scan(f, quiet = TRUE))
+  tools::pskill(ids$killed[1], tools::SIGKILL)
+  deadline <- Sys.time() + 20
+  while (Sys.time() < deadline && any(vapply(ids, function(i) alive(i[2]), logical(1)))) Sys.sleep(0.2)
+  expect_identical(vapply(ids, function(i) alive(i[2]), logical(1)), c(quit = FALSE, killed = FALSE))
+})
