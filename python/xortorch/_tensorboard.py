@@ -160,6 +160,10 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
+def _port_in_use(port: int) -> ValueError:
+    return ValueError(f"`port` {port} is already in use on 127.0.0.1; choose another, or None for a free one.")
+
+
 def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0) -> TensorBoard:
     """Start TensorBoard on ``log_dir`` in the background, on 127.0.0.1.
 
@@ -210,7 +214,7 @@ def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0)
             port = probe.getsockname()[1]
     port = check_int(port, "port", minimum=1, maximum=65535)
     if not _port_is_free(port):
-        raise ValueError(f"`port` {port} is already in use on 127.0.0.1; choose another, or None for a free one.")
+        raise _port_in_use(port)
     url = f"http://127.0.0.1:{port}/"
     command = [sys.executable, "-c", _CHILD, str(os.getpid()), "--logdir", log_dir, "--host", "127.0.0.1"]
     # Its messages go to a file: a pipe nobody reads would fill and stall the server.
