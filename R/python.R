@@ -226,31 +226,42 @@ xortorch_available <- function() {
 #' virtualenv root, the place xortorch looks first) and installs PyTorch, a
 #' NumPy that this reticulate can convert, and the xortorch Python package of
 #' the same version as this R package, with TensorBoard (for `log_dir`) and
-#' numba (the compiled training path), whose kernels it then compiles (about
-#' 5 s), so that the first fit does not wait. Like `keras3::install_keras()`.
+#' numba (the compiled training path), whose kernels it then compiles (a few
+#' seconds), so that the first fit does not wait. Like `keras3::install_keras()`.
+#'
+#' On a machine without an NVIDIA GPU it installs PyTorch's CPU build, as
+#' PyTorch's own instructions do: from PyTorch's CPU package index (about 200 MB
+#' to download), or, where that index cannot be reached, from your default
+#' index. With a GPU (or `gpu = TRUE`) it installs the default build, with
+#' CUDA (several GB). Either way the PyTorch release is one xortorch's tests
+#' have run, unless `torch` names another. It says what it will download
+#' before it starts, and shows pip's own output only if a step fails.
 #'
 #' @param envname Name of the environment in the virtualenv root, or a path.
-#' @param torch pip requirement for PyTorch. A CPU-only build is much smaller:
-#'   see <https://pytorch.org/get-started/locally/>.
+#' @param torch pip requirement for PyTorch; `NULL` for the release the tests
+#'   have run (`"torch==2.13.*"`).
+#' @param gpu `TRUE` for PyTorch's CUDA build, `FALSE` for its CPU build, `NULL`
+#'   (the default) for CUDA exactly when an NVIDIA GPU's driver is present.
 #' @param python Python used to create the environment (`NULL`: `python3` on
 #'   the `PATH`).
 #' @param source Folder holding the Python package (`pyproject.toml`). `NULL`
 #'   uses the copy bundled with this R package.
 #' @param editable Install `source` in editable (development) mode.
 #' @param extra Further pip requirements, e.g. `"pytest"`.
-#' @param ... Passed to [reticulate::virtualenv_install()].
 #' @returns The environment's Python executable, invisibly.
 #' @seealso [xor_config()] to see what was found, [xortorch_available()].
 #' @export
 #' @examples
 #' \dontrun{
 #' install_xortorch()
+#' install_xortorch(gpu = TRUE)
 #' install_xortorch(torch = "torch==2.13.0", extra = "pytest")
 #' }
-install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", python = NULL,
-                             source = NULL, editable = FALSE, extra = character(), ...) {
+install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, python = NULL,
+                             source = NULL, editable = FALSE, extra = character()) {
   check_string(envname, "envname")
-  check_string(torch, "torch")
+  if (is.null(torch)) torch <- TESTED_TORCH else check_string(torch, "torch")
+  if (is.null(gpu)) gpu <- has_nvidia_gpu() else check_flag(gpu, "gpu")
   check_flag(editable, "editable")
   if (is.null(source)) source <- system.file("python", package = "xortorch")
   if (!nzchar(source) || !file.exists(file.path(source, "pyproject.toml"))) {
@@ -269,8 +280,30 @@ install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", pytho
     on.exit(Sys.setenv(LD_LIBRARY_PATH = ld_path), add = TRUE)
   }
   path <- envname_path(envname)
+  build <- if (gpu) "the CUDA build, several GB" else "the CPU build, about 200 MB"
+  message(sprintf("Installing xortorch's Python side into %s:\n  PyTorch (%s; %s) and about 150 MB of other ",
+                  path, torch, build), "packages (NumPy, matplotlib, TensorBoard, numba, xortorch), ",
+          "about 1.2 GB on disk with the CPU build.")
   if (!file.exists(venv_python(path))) {
-    reticulate::virtualenv_create(path, python = python, packages = NULL)
+    install_step("Creating the environment", function(log) {
+      system2(python, c("-m", "venv", shQuote(path)), stdout = log, stderr = log)
+    })
+  }
+  pip <- function(args) function(log) {
+    system2(venv_python(path), c("-m", "pip", "install", "--disable-pip-version-check", "--no-input", shQuote(args)),
+            stdout = log, stderr = log)
+  }
+  if (gpu) {
+    install_step("Installing PyTorch", pip(torch))
+  } else {
+    # PyTorch's own instructions for the CPU build; where that index cannot be reached, the default one.
+    cpu_index <- c("--index-url", "https://download.pytorch.org/whl/cpu", "--retries", "1", "--timeout", "20")
+    done <- install_step("Installing PyTorch from its CPU index", pip(c(cpu_index, torch)), fail = FALSE)
+    if (!done) {
+      message("  PyTorch's CPU index could not be reached; trying your default package index ",
+              "(on Linux it may serve the larger CUDA build).")
+      install_step("Installing PyTorch", pip(torch))
+    }
   }
   numpy <- if (utils::packageVersion("reticulate") < "1.36") "numpy>=1.24,<2" else "numpy>=1.24,<3"
   source <- normalizePath(source)
@@ -282,17 +315,44 @@ install_xortorch <- function(envname = "r-xortorch", torch = "torch>=2.1", pytho
     file.copy(list.files(source, full.names = TRUE, all.files = TRUE, no.. = TRUE), copy, recursive = TRUE)
     source <- copy
   }
-  # PyTorch and NumPy first, as asked; then the package, whose own requirements (pyproject.toml, with the
-  # `tensorboard` extra for `log_dir` and `fast`, numba, for the compiled training path) leave those two as they are.
-  package <- paste0(if (editable) "--editable=", source, "[tensorboard,fast]")
-  reticulate::virtualenv_install(path, c(torch, numpy, extra), ...)
-  reticulate::virtualenv_install(path, package, ...)
-  # Compile the training kernels now (about 5 s) rather than in the first fit; a failure costs only that.
+  # The package's own requirements (pyproject.toml, with the `tensorboard` extra for `log_dir` and `fast`,
+  # numba, for the compiled training path) leave the PyTorch just installed as it is.
+  package <- paste0(source, "[tensorboard,fast]")
+  install_step("Installing NumPy, matplotlib, TensorBoard, numba and xortorch",
+               pip(c(numpy, extra, if (editable) "--editable", package)))
+  # Compile the training kernels now rather than in the first fit; a failure costs only that.
   precompile <- shQuote("from xortorch import _fused; _fused.precompile()")
-  compiled <- suppressWarnings(system2(venv_python(path), c("-c", precompile), stdout = FALSE, stderr = FALSE))
-  if (!identical(compiled, 0L)) message("Could not compile the training kernels now; the first fit will.")
-  message("Installed xortorch's Python side in ", path, ". Restart R to use it.")
+  install_step("Compiling the training kernels", function(log) {
+    system2(venv_python(path), c("-c", precompile), stdout = log, stderr = log)
+  }, fail = FALSE)
+  size <- sum(file.size(list.files(path, recursive = TRUE, all.files = TRUE, full.names = TRUE)), na.rm = TRUE)
+  message(sprintf("Installed xortorch's Python side in %s (%.1f GB). Restart R to use it.", path, size / 1e9))
   invisible(venv_python(path))
+}
+
+# The PyTorch release xortorch's tests have run (tools/constraints.txt pins the one tested).
+TESTED_TORCH <- "torch==2.13.*"
+
+has_nvidia_gpu <- function() {
+  nzchar(Sys.which("nvidia-smi")) || dir.exists("/proc/driver/nvidia/gpus")
+}
+
+# One line per step with its time; the tool's own output only if it fails.
+install_step <- function(what, run, fail = TRUE) {
+  log <- tempfile("xortorch-install-", fileext = ".log")
+  on.exit(unlink(log))
+  message("  ", what, " ...", appendLF = FALSE)
+  started <- Sys.time()
+  status <- run(log)
+  seconds <- as.numeric(Sys.time() - started, units = "secs")
+  if (identical(as.integer(status), 0L)) {
+    message(sprintf(" done (%.0f s)", seconds))
+    return(invisible(TRUE))
+  }
+  message(" failed")
+  if (!fail) return(invisible(FALSE))
+  output <- readLines(log, warn = FALSE)
+  abort(what, " failed. The last lines of its output:\n", paste(utils::tail(output, 30), collapse = "\n"))
 }
 
 #' Report on xortorch's Python, PyTorch and devices

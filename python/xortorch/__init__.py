@@ -52,7 +52,14 @@ __all__ = [
 def __getattr__(name: str):
     # scikit-learn is optional: XORClassifier imports it on first use.
     if name == "XORClassifier":
-        from ._sklearn import XORClassifier
-
+        try:
+            from ._sklearn import XORClassifier
+        except ModuleNotFoundError as err:
+            if not (err.name or "").startswith("sklearn"):
+                raise
+            raise ModuleNotFoundError(
+                "XORClassifier needs scikit-learn: pip install 'xortorch[sklearn]' (or pip install scikit-learn).",
+                name=err.name,
+            ) from None
         return XORClassifier
     raise AttributeError(f"module 'xortorch' has no attribute {name!r}")

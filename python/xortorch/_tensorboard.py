@@ -72,8 +72,9 @@ class Logger:
         # structure; blank_module draws its placeholder weights without touching torch's global RNG).
         module = blank_module(X.shape[1], hidden)
         with warnings.catch_warnings():
-            # add_graph traces with torch.jit, which torch 2.9+ calls deprecated; the graph is still written.
-            warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*torch\.jit")
+            # add_graph traces with torch.jit, which newer torch releases call deprecated (as a Deprecation-,
+            # Future- or UserWarning, by release); the graph is still written, and the warning is not the user's.
+            warnings.filterwarnings("ignore", message=r"(?s).*torch\.jit")
             self.writer.add_graph(module, torch.from_numpy(np.ascontiguousarray(X[:first_batch])))
 
     def wants_weights(self, epoch: int) -> bool:

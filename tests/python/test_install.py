@@ -29,7 +29,7 @@ def run(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200, check=False)
     print(f"{' '.join(args)[:70]}: {time.perf_counter() - started:.0f} s")
     assert result.returncode == 0, f"{args} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return result.stdout
+    return result.stdout + result.stderr
 
 
 @pytest.fixture
@@ -43,6 +43,7 @@ def user(tmp_path):
     env["R_LIBS"] = str(tmp_path / "lib")
     env["WORKON_HOME"] = str(tmp_path / "virtualenvs")
     env["PIP_CONSTRAINT"] = str(REPO / "tools" / "constraints.txt")
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     (tmp_path / "lib").mkdir()
     return tmp_path, clone, env
 
@@ -62,14 +63,16 @@ def test_a_built_tarball_installs_and_install_xortorch_makes_a_working_environme
         REPO / "python" / "xortorch" / "_train.py"
     ).read_bytes()
 
-    run(["Rscript", "-e", "xortorch::install_xortorch()"], cwd=home, env=env)
-    # The training kernels were compiled at install time, not left to the first fit.
-    installed = next((home / "virtualenvs" / "r-xortorch").glob("lib/python*/site-packages/xortorch"))
-    assert {p.name.split("-")[0] for p in (installed / "__pycache__").glob("*.nbi")} >= {
-        "_kernels.run_batches",
-        "_kernels.forward",
-        "_kernels.randperms",
-    }
+    said = run(["Rscript", "-e", "xortorch::install_xortorch()"], cwd=home, env=env)
+    # On this machine without a GPU: the CPU build, announced up front, in a few readable lines.
+    assert "PyTorch (torch==2.13.*; the CPU build, about 200 MB)" in said.splitlines()[1]
+    assert len(said.splitlines()) <= 10 and "Installing PyTorch from its CPU index ... done" in said, said
+    python = home / "virtualenvs" / "r-xortorch" / "bin" / "python"
+    versions = run([str(python), "-c", "import torch, numpy; print(torch.__version__, numpy.__version__)"], home, env)
+    assert versions.startswith("2.13.0+cpu 1."), versions
+    # The training kernels were compiled at install time, into the user's cache, not left to the first fit.
+    cached = (home / "cache" / "xortorch").glob("kernels-*/*.nbi")
+    assert {p.name.split("-")[0] for p in cached} >= {"_kernels.run_batches", "_kernels.forward", "_kernels.randperms"}
     out = run(
         [
             "Rscript",

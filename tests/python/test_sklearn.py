@@ -47,3 +47,20 @@ def test_feature_names_warm_start_and_random_state():
     assert warm.loss_curve_.shape == (40,)
     with pytest.raises(ValueError, match="binary classifier: y must hold 2 classes, but the data contains 3"):
         xt.XORClassifier().fit(X[:3], [0, 1, 2])
+
+
+def test_without_scikit_learn_the_error_names_the_extra(monkeypatch):
+    import importlib
+    import sys
+
+    import xortorch
+
+    monkeypatch.delitem(sys.modules, "xortorch._sklearn", raising=False)
+    for name in [m for m in sys.modules if m == "sklearn" or m.startswith("sklearn.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if it were not installed
+    with pytest.raises(
+        ModuleNotFoundError, match=r"^XORClassifier needs scikit-learn: pip install 'xortorch\[sklearn\]'"
+    ):
+        xortorch.XORClassifier  # noqa: B018
+    monkeypatch.undo()
+    importlib.import_module("xortorch._sklearn")

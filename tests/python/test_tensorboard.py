@@ -173,3 +173,23 @@ def test_servers_end_with_the_process_that_started_them(xor, tmp_path):
                 os.killpg(pgid, signal.SIGKILL)
         for parent in parents.values():
             parent.kill()
+
+
+@pytest.mark.parametrize("category", [DeprecationWarning, FutureWarning, UserWarning])
+def test_logging_passes_on_no_warning_of_torch_jit_whatever_its_category(xor, tmp_path, monkeypatch, category):
+    # Newer torch releases warn that torch.jit.trace, which add_graph uses, is deprecated.
+    import warnings
+
+    import torch
+
+    trace = torch.jit.trace
+
+    def warning_trace(*args, **kwargs):
+        warnings.warn("`torch.jit.trace` is deprecated. Please use `torch.compile` instead.", category, stacklevel=2)
+        return trace(*args, **kwargs)
+
+    monkeypatch.setattr(torch.jit, "trace", warning_trace)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        xt.train(*xor, seed=1, epochs=2, log_dir=tmp_path)
+    assert [str(w.message) for w in caught if "jit" in str(w.message)] == []
