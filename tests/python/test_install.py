@@ -64,6 +64,7 @@ def test_a_built_tarball_installs_and_install_xortorch_makes_a_working_environme
     ).read_bytes()
 
     said = run(["Rscript", "-e", "xortorch::install_xortorch()"], cwd=home, env=env)
+    print(said.splitlines()[-1])  # its time and size
     # On this machine without a GPU: the CPU build, announced up front, in a few readable lines.
     assert "PyTorch (torch==2.13.*; the CPU build, about 200 MB)" in said.splitlines()[1]
     assert len(said.splitlines()) <= 10 and "Installing PyTorch from its CPU index ... done" in said, said
