@@ -260,7 +260,7 @@ xortorch_available <- function() {
 install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, python = NULL,
                              source = NULL, editable = FALSE, extra = character()) {
   check_string(envname, "envname")
-  if (is.null(torch)) torch <- TESTED_TORCH else check_string(torch, "torch")
+  if (is.null(torch)) torch <- tested_torch else check_string(torch, "torch")
   if (is.null(gpu)) gpu <- has_nvidia_gpu() else check_flag(gpu, "gpu")
   check_flag(editable, "editable")
   if (is.null(source)) source <- system.file("python", package = "xortorch")
@@ -289,22 +289,7 @@ install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, p
       system2(python, c("-m", "venv", shQuote(path)), stdout = log, stderr = log)
     })
   }
-  pip <- function(args) function(log) {
-    system2(venv_python(path), c("-m", "pip", "install", "--disable-pip-version-check", "--no-input", shQuote(args)),
-            stdout = log, stderr = log)
-  }
-  if (gpu) {
-    install_step("Installing PyTorch", pip(torch))
-  } else {
-    # PyTorch's own instructions for the CPU build; where that index cannot be reached, the default one.
-    cpu_index <- c("--index-url", "https://download.pytorch.org/whl/cpu", "--retries", "1", "--timeout", "20")
-    done <- install_step("Installing PyTorch from its CPU index", pip(c(cpu_index, torch)), fail = FALSE)
-    if (!done) {
-      message("  PyTorch's CPU index could not be reached; trying your default package index ",
-              "(on Linux it may serve the larger CUDA build).")
-      install_step("Installing PyTorch", pip(torch))
-    }
-  }
+  install_torch(path, torch, gpu)
   numpy <- if (utils::packageVersion("reticulate") < "1.36") "numpy>=1.24,<2" else "numpy>=1.24,<3"
   source <- normalizePath(source)
   if (!editable) {
@@ -319,7 +304,7 @@ install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, p
   # numba, for the compiled training path) leave the PyTorch just installed as it is.
   package <- paste0(source, "[tensorboard,fast]")
   install_step("Installing NumPy, matplotlib, TensorBoard, numba and xortorch",
-               pip(c(numpy, extra, if (editable) "--editable", package)))
+               pip_install(path, c(numpy, extra, if (editable) "--editable", package)))
   # Compile the training kernels now rather than in the first fit; a failure costs only that.
   precompile <- shQuote("from xortorch import _fused; _fused.precompile()")
   install_step("Compiling the training kernels", function(log) {
@@ -331,7 +316,27 @@ install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, p
 }
 
 # The PyTorch release xortorch's tests have run (tools/constraints.txt pins the one tested).
-TESTED_TORCH <- "torch==2.13.*"
+tested_torch <- "torch==2.13.*"
+
+# A step for install_step(): pip install `args` into the environment at `path`.
+pip_install <- function(path, args) {
+  function(log) {
+    system2(venv_python(path), c("-m", "pip", "install", "--disable-pip-version-check", "--no-input", shQuote(args)),
+            stdout = log, stderr = log)
+  }
+}
+
+install_torch <- function(path, torch, gpu) {
+  if (gpu) return(install_step("Installing PyTorch", pip_install(path, torch)))
+  # PyTorch's own instructions for the CPU build; where that index cannot be reached, the default one.
+  cpu_index <- c("--index-url", "https://download.pytorch.org/whl/cpu", "--retries", "1", "--timeout", "20")
+  done <- install_step("Installing PyTorch from its CPU index", pip_install(path, c(cpu_index, torch)), fail = FALSE)
+  if (!done) {
+    message("  PyTorch's CPU index could not be reached; trying your default package index ",
+            "(on Linux it may serve the larger CUDA build).")
+    install_step("Installing PyTorch", pip_install(path, torch))
+  }
+}
 
 has_nvidia_gpu <- function() {
   nzchar(Sys.which("nvidia-smi")) || dir.exists("/proc/driver/nvidia/gpus")
