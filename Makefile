@@ -17,7 +17,7 @@ VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := xortorch_$(VERSION).tar.gz
 OUT := out
 
-.PHONY: all setup lint test test-python check install-dev test-bridge test-install install demo bench docs gpu-check coverage \
+.PHONY: all setup lint test test-python check install-dev test-bridge test-install install demo vignettes bench docs gpu-check coverage \
 	site clean
 
 all: test
@@ -68,16 +68,13 @@ test-bridge:
 test-install:
 	$(PYTHON) -m pytest -s -m install tests/python
 
-# For you, outside the checkout: the R package into your R library, the r-xortorch
-# environment (created if missing) with this version's Python package, then the
-# package again from a tarball built with that environment, so that its vignettes
-# are knitted and listed by vignette(package = "xortorch").
+# For you, outside the checkout, by the README's route: the R package from a built tarball (with its
+# vignettes) into your R library, then the r-xortorch environment (created if missing).
 install:
-	env -u RETICULATE_PYTHON -u R_LIBS R CMD INSTALL --clean .
-	env -u RETICULATE_PYTHON -u R_LIBS Rscript -e 'xortorch::install_xortorch(torch = "$(or $(TORCH),torch==2.13.0)")'
 	dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; cd "$$dir"; \
 	env -u RETICULATE_PYTHON -u R_LIBS R CMD build "$(CURDIR)"; \
 	env -u RETICULATE_PYTHON -u R_LIBS R CMD INSTALL xortorch_*.tar.gz
+	env -u RETICULATE_PYTHON -u R_LIBS Rscript -e 'xortorch::install_xortorch($(if $(TORCH),torch = "$(TORCH)"))'
 
 docs:
 	Rscript -e 'roxygen2::roxygenise()'
@@ -99,6 +96,11 @@ site: setup
 
 demo: setup
 	Rscript tools/knit.R $(OUT)
+
+# After editing vignettes-src/NAME.Rmd: knit it (Python present) into vignettes/NAME.Rmd and vignettes/figures/,
+# the precomputed vignettes that R CMD build installs; the tests fail while these are older than their sources.
+vignettes: setup
+	Rscript tools/precompute.R
 
 # The peers scikit-learn, skorch and numba are the `bench` extra, not runtime dependencies.
 bench: setup

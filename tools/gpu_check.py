@@ -82,7 +82,7 @@ def training_timings(devices: list[str]) -> dict:
 def vignette_python(out: Path) -> dict:
     """The vignette's Python chunks as one script, as the GPU machine (no R) runs the tutorial."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "vignette_python.py"), str(ROOT / "vignettes" / "xortorch.Rmd")],
+        [sys.executable, str(ROOT / "tools" / "vignette_python.py"), str(ROOT / "vignettes-src" / "xortorch.Rmd")],
         capture_output=True,
         text=True,
         cwd=tempfile.mkdtemp(),

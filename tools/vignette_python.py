@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every Python chunk of an R Markdown file, in order, as one script.
 
-    python tools/vignette_python.py vignettes/xortorch.Rmd
+    python tools/vignette_python.py vignettes-src/xortorch.Rmd
 
 R chunks are skipped, and so are chunks marked ``eval = FALSE``. Each chunk runs
 like a Python console session, as knitr's reticulate engine runs it: the value

@@ -57,6 +57,10 @@ def test_a_built_tarball_installs_and_install_xortorch_makes_a_working_environme
     assert {"xortorch/pyproject.toml", "xortorch/python/xortorch/_train.py", "xortorch/configure"} <= names
 
     run(["R", "CMD", "INSTALL", tarball.name], cwd=home, env=env)
+    # Built before any Python exists, the vignettes still show the tutorial's results and figures.
+    for name in ("xortorch", "getting-started"):
+        html = (home / "lib" / "xortorch" / "doc" / f"{name}.html").read_text()
+        assert html.count('<img src="data:image/png') >= 5 and html.count("#&gt; ") > 50, name
     bundled = home / "lib" / "xortorch" / "python"
     assert (bundled / "pyproject.toml").is_file()
     assert (bundled / "python" / "xortorch" / "_train.py").read_bytes() == (
