@@ -110,7 +110,8 @@ assert torch.get_num_threads() > 1
 def work(_=None):
     again = xt.train(*xt.make_data(500, seed=2), seed=1, epochs=5)
     same = all(np.array_equal(again["state"][k], small["state"][k]) for k in small["state"])
-    return same and np.array_equal(xt.predict(big, X), expected) and torch.get_num_threads() == 1
+    # One thread sums a matrix product in another order than two: equal to rounding, not bit for bit.
+    return same and np.allclose(xt.predict(big, X), expected, rtol=1e-5, atol=1e-6) and torch.get_num_threads() == 1
 
 pid = os.fork()
 if pid == 0:

@@ -117,7 +117,8 @@ test_that("children forked by mclapply() finish their xortorch work after a mult
     small <- suppressWarnings(xor_train(xor_data(500, seed = 3), epochs = 5, seed = 1))
     got <- parallel::mclapply(1:2, function(i) {
       again <- suppressWarnings(xor_train(xor_data(500, seed = 3), epochs = 5, seed = 1))
-      identical(predict(big, rows), expected) && identical(again$state, small$state)
+      # One thread sums the big product in another order than two: equal to rounding.
+      isTRUE(all.equal(predict(big, rows), expected, tolerance = 1e-5)) && identical(again$state, small$state)
     }, mc.cores = 2)
     cat("children:", unlist(got), "\n")
   '
