@@ -2,26 +2,39 @@
 #'
 #' The methods R's modelling functions expect: the model's formula, terms and
 #' model frame, the number of observations, the log-likelihood (so [AIC()] and
-#' [BIC()] work) and deviance, fitted values and residuals. A model keeps no
-#' copy of its training data: `model.frame()`, `fitted()` and `residuals()`
-#' evaluate the training call's data again (as [stats::model.frame.lm()] does),
-#' so they need it to be where it was.
+#' [BIC()] work) and deviance, fitted values, residuals, weights and residual
+#' degrees of freedom.
 #'
-#' The log-likelihood is that of the training data under the fitted
-#' probabilities, `-sum(w * BCE)`, with `df` the number of weights in the
-#' network (17 for the tutorial's 2-4-1 net), as `nnet` counts them. It is
-#' the same quantity as [stats::glm()]'s for a binomial model with 0/1
-#' responses, so the two compare, though a network's `df` is a loose count.
+#' Like a `glm`, a model keeps what it was fitted to, under glm's names: the
+#' 0/1 response `y`, the `prior.weights`, the `linear.predictors` and
+#' `fitted.values`, and the model frame `model` (unless `xor_train(model =
+#' FALSE)`). These methods read what was stored, so they give the same
+#' answers after the data changed or is gone, and after [readRDS()] in another
+#' R session (without starting Python). With `valid` as a fraction they
+#' describe the rows that trained (`trained_rows`), not the rows held out.
+#'
+#' The definitions are glm's for a binomial model with 0/1 responses and prior
+#' (case) weights \eqn{w}: the log-likelihood is
+#' \eqn{\sum w (y \log p + (1 - y) \log(1 - p))}, the deviance is minus twice
+#' it and the sum of the squared deviance residuals, Pearson residuals are
+#' \eqn{(y - p)\sqrt{w} / \sqrt{p (1 - p)}}. Class weights (`class_weight`)
+#' steer training but are not part of the data: they do not enter these
+#' figures. `df` of the log-likelihood is the number of weights in the network
+#' (17 for the tutorial's 2-4-1 net), as `nnet` counts them, a loose count for
+#' a network; `df.residual()` is the number of observations less that count
+#' (0 where the network has more weights than rows).
 #'
 #' @param object,formula,x An `xor_model` from [xor_train()].
 #' @param type Residuals: `"deviance"` (the default, as for [stats::glm()]),
-#'   `"response"` (label minus probability) or `"pearson"`.
+#'   `"pearson"`, `"working"` or `"response"` (label minus probability).
+#'   Weights: `"prior"` (the case weights, 1 without) or `"working"`.
 #' @param ... Unused.
 #' @returns `formula()`: the model formula. `model.frame()`: the training
 #'   model frame. `nobs()`: the number of training rows (with non-zero weight).
 #'   `logLik()`: an object of class `logLik`. `deviance()`: twice the
-#'   negative log-likelihood. `fitted()`, `residuals()`: one value per training
-#'   row, padded with `NA` for rows left out by [stats::na.exclude()].
+#'   negative log-likelihood. `fitted()`, `residuals()`, `weights()`: one value
+#'   per training row, padded with `NA` for rows left out by
+#'   [stats::na.exclude()]. `df.residual()`: a whole number.
 #' @seealso [xor_train()], [summary.xor_model()], [stats::glm()].
 #' @name xor_model_methods
 #' @examplesIf xortorch_available()
@@ -32,6 +45,7 @@
 #' logLik(fit)
 #' AIC(fit, glm(am ~ hp + wt, binomial, cars))
 #' head(fitted(fit))
+#' sum(residuals(fit)^2) - deviance(fit)  # 0, as for glm()
 #' fit50 <- update(fit, epochs = 50)
 NULL
 
@@ -46,11 +60,13 @@ terms.xor_model <- function(x, ...) model_spec(x)$terms
 #' @rdname xor_model_methods
 #' @export
 model.frame.xor_model <- function(formula, ...) {
+  if (!is.null(formula$model)) return(formula$model)
   call <- formula$call
   if (is.null(call)) abort("This model has no training call (it was loaded from a file or made by hand).")
   if (is.null(call$data)) {
     abort("This model was trained on xor_train()'s default data, a random draw, so its model frame cannot be rebuilt.")
   }
+  # As model.frame.glm() does for a model fitted with `model = FALSE`: the call's data, evaluated again.
   env <- environment(model_spec(formula)$formula) %||% globalenv()
   args <- list(quote(stats::model.frame), formula = stats::formula(model_spec(formula)$terms), data = call$data,
                weights = call$weights, subset = call$subset, na.action = call$na.action %||% quote(stats::na.omit),
@@ -62,44 +78,79 @@ model.frame.xor_model <- function(formula, ...) {
 #' @export
 nobs.xor_model <- function(object, ...) object$n_obs %||% object$config$n # nolint: object_name_linter.
 
+# The training rows' response, prior weights and linear predictors: stored by xor_train(), or (for a model
+# taken from a sweep's list column) rebuilt from its model frame.
+fit_data <- function(object) {
+  if (!is.null(object$fitted.values)) return(object[c("y", "prior.weights", "linear.predictors", "fitted.values")])
+  if (is.null(object$call)) {
+    abort("This model has no training data (it was loaded from a file or made by hand): give `newdata`.")
+  }
+  frame <- stats::model.frame(object)
+  spec <- model_spec(object)
+  X <- design_matrix(stats::delete.response(spec$terms), frame, spec$contrasts, "data")
+  rownames(X) <- row.names(frame)
+  y <- encode_response(stats::model.response(frame), spec, paste0("data$", spec$response))
+  w <- stats::model.weights(frame) %||% rep(1, length(y))
+  list(y = stats::setNames(as.numeric(y), row.names(frame)), prior.weights = stats::setNames(w, row.names(frame)),
+       linear.predictors = predictions(object, list(X = X), "link", spec),
+       fitted.values = predictions(object, list(X = X), "response", spec))
+}
+
+# Per training row, as glm() defines them for a binomial model with 0/1 responses and prior weights w.
+log_likelihoods <- function(fit) {
+  eta <- fit$linear.predictors
+  fit$prior.weights * (fit$y * stats::plogis(eta, log.p = TRUE) + (1 - fit$y) * stats::plogis(-eta, log.p = TRUE))
+}
+
+# Values per training row, padded with NA where na.exclude() left rows out (not when rows were held out for
+# validation: the padding is by position in the full data).
+pad <- function(object, x) {
+  if (is.null(object$trained_rows)) stats::naresid(object$na.action, x) else x
+}
+
 #' @rdname xor_model_methods
 #' @export
 logLik.xor_model <- function(object, ...) {
-  if (is.null(object$train_loss)) abort("This model has no training loss (it was loaded from a file).")
-  weights <- object$weight_sum %||% object$config$n
-  structure(-weights * object$train_loss, df = sum(lengths(object$state)), nobs = stats::nobs(object),
+  structure(sum(log_likelihoods(fit_data(object))), df = sum(lengths(object$state)), nobs = stats::nobs(object),
             class = "logLik")
 }
 
 #' @rdname xor_model_methods
 #' @export
-deviance.xor_model <- function(object, ...) -2 * as.numeric(stats::logLik(object))
+deviance.xor_model <- function(object, ...) -2 * sum(log_likelihoods(fit_data(object)))
 
-# The training rows' design matrix, 0/1 labels and na.action, from the rebuilt model frame.
-training_design <- function(object) {
-  frame <- stats::model.frame(object)
-  spec <- model_spec(object)
-  X <- design_matrix(stats::delete.response(spec$terms), frame, spec$contrasts, "data")
-  rownames(X) <- if (.row_names_info(frame) > 0L) row.names(frame)
-  y <- encode_response(stats::model.response(frame), spec, paste0("data$", spec$response))
-  list(X = X, y = y, na.action = attr(frame, "na.action"))
+#' @rdname xor_model_methods
+#' @export
+fitted.xor_model <- function(object, ...) pad(object, fit_data(object)$fitted.values)
+
+#' @rdname xor_model_methods
+#' @export
+residuals.xor_model <- function(object, type = c("deviance", "pearson", "working", "response"), ...) {
+  type <- match.arg(type)
+  fit <- fit_data(object)
+  y <- fit$y
+  p <- fit$fitted.values
+  w <- fit$prior.weights
+  r <- switch(type,
+    response = y - p,
+    working = (y - p) / (p * (1 - p)),
+    pearson = (y - p) * sqrt(w) / sqrt(p * (1 - p)),
+    deviance = sign(y - p) * sqrt(pmax(-2 * log_likelihoods(fit), 0))
+  )
+  pad(object, r)
 }
 
 #' @rdname xor_model_methods
 #' @export
-fitted.xor_model <- function(object, ...) stats::predict(object, type = "response")
+weights.xor_model <- function(object, type = c("prior", "working"), ...) { # nolint: object_name_linter.
+  type <- match.arg(type)
+  fit <- fit_data(object)
+  p <- fit$fitted.values
+  pad(object, if (type == "prior") fit$prior.weights else fit$prior.weights * p * (1 - p))
+}
 
 #' @rdname xor_model_methods
 #' @export
-residuals.xor_model <- function(object, type = c("deviance", "response", "pearson"), ...) {
-  type <- match.arg(type)
-  design <- training_design(object)
-  p <- predictions(object, design, "response", model_spec(object))
-  y <- design$y
-  r <- switch(type,
-    response = y - p,
-    pearson = (y - p) / sqrt(p * (1 - p)),
-    deviance = sign(y - p) * sqrt(-2 * (y * log(p) + (1 - y) * log1p(-p)))
-  )
-  stats::naresid(design$na.action, stats::setNames(r, names(p)))
+df.residual.xor_model <- function(object, ...) { # nolint: object_name_linter.
+  max(stats::nobs(object) - sum(lengths(object$state)), 0L)
 }

@@ -56,11 +56,18 @@ predict.xor_model <- function(object, newdata, type = c("response", "link", "cla
   }
   spec <- model_spec(object)
   if (missing(newdata) || is.null(newdata)) {
-    if (is.null(object$call)) {
-      abort("`newdata` is missing, and this model has no training call to rebuild its data from: give a data ",
+    if (is.null(object$call) && is.null(object$fitted.values)) {
+      abort("`newdata` is missing, and this model keeps no training data (it was loaded from a file): give a data ",
             "frame with the columns ", paste(all.vars(stats::delete.response(spec$terms)), collapse = ", "), ".")
     }
-    return(predictions(object, training_design(object), type, spec, pad = TRUE, threshold = threshold))
+    # The stored fit, as predict.glm() without newdata gives it: the training data is never read again.
+    fit <- fit_data(object)
+    out <- switch(type,
+      link = fit$linear.predictors,
+      response = fit$fitted.values,
+      class = stats::setNames(decode_class(as.integer(fit$fitted.values >= threshold), spec), names(fit$fitted.values))
+    )
+    return(pad(object, out))
   }
   if (is.matrix(newdata) && !is.null(colnames(newdata))) newdata <- as.data.frame(newdata)
   X <- model_data(spec, newdata, "newdata", response = FALSE)$X

@@ -50,7 +50,8 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   progress <- check_flag(progress, "progress")
   weight_decay <- check_positive(weight_decay, "weight_decay", allow_zero = TRUE)
 
-  td <- training_data(training_frame(args$formula, data, substitute(weights), substitute(subset), na.action))
+  frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
+  td <- training_data(frame)
   spec <- td$spec
   res <- with_progress(progress, epochs, function(callback) {
     py_args <- data_to_py(td$X, td$y, td$weights)
@@ -64,6 +65,8 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   out <- sweep_from_py(res, spec, list(hidden = hidden, batch_size = batch_size, epochs = epochs, n = nrow(td$X),
                                        scale = scale))
   out$model <- lapply(out$model, with_formula, call = call, td = td)
+  # The data once, for xor_sweep_model() to give each model what xor_train() keeps.
+  attr(out, "training") <- list(td = td, frame = frame)
   out
 }
 
@@ -114,7 +117,9 @@ xor_sweep_model <- function(sweep, i) {
     abort("`sweep` must be an <xor_sweep> from xor_sweep(), not ", describe(sweep), ".")
   }
   i <- check_count(i, "i", maximum = nrow(sweep))
-  sweep$model[[i]]
+  training <- attr(sweep, "training")
+  if (is.null(training)) return(sweep$model[[i]])
+  with_fit_data(sweep$model[[i]], training$td, training$frame)
 }
 
 #' @export

@@ -72,6 +72,9 @@
 #' @param progress Show a progress bar on the standard error stream (redrawn
 #'   every 0.1 s and at the end). The default shows it in interactive sessions
 #'   only, so knitr and Rscript output stays clean.
+#' @param model Keep the model frame in the result (`model$model`), as
+#'   [stats::glm()]'s `model` argument does. The fitted values, response and
+#'   prior weights are kept either way.
 #' @returns An object of class `xor_model`: a plain list with `state` (the
 #'   weights as R matrices and vectors under the tutorial's names
 #'   `linear1.weight` (hidden x p), `linear1.bias`, `linear2.weight` (1 x
@@ -81,8 +84,11 @@
 #'   worth on its training data: `converged`, `null_loss` (the intercept-only
 #'   model's loss, glm's null deviance / 2n), `train_loss`, `train_accuracy`;
 #'   also `scaling` (`NULL`, or the folded `center` and `scale`) and `ranges`
-#'   (each predictor's training minimum and maximum). It holds no Python
-#'   object, so it survives [saveRDS()] and works in a new R session.
+#'   (each predictor's training minimum and maximum); and what it was fitted
+#'   to, under glm's names: `y`, `prior.weights`, `linear.predictors`,
+#'   `fitted.values` and the model frame `model` (see [xor_model_methods]).
+#'   It holds no Python object, so it survives [saveRDS()] and works in a new
+#'   R session.
 #' @section Honest fits: Training that diverges is an error naming `lr`: the
 #'   loss or the weights overflow, or the final loss ends more than 1.1 times
 #'   above both the starting loss and the intercept-only loss. A fit that
@@ -118,7 +124,7 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
                       epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
                       weights = NULL, subset = NULL, na.action = stats::na.omit, # nolint: object_name_linter.
                       valid = NULL, patience = NULL, min_delta = 0, weight_decay = 0, class_weight = NULL,
-                      log_dir = NULL, log_every = 10, progress = interactive()) {
+                      log_dir = NULL, log_every = 10, progress = interactive(), model = TRUE) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
@@ -140,6 +146,7 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   weight_decay <- check_positive(weight_decay, "weight_decay", allow_zero = TRUE)
   if (!is.null(log_dir)) log_dir <- path.expand(check_string(log_dir, "log_dir"))
   log_every <- check_count(log_every, "log_every")
+  keep_frame <- check_flag(model, "model")
   if (!is.null(init)) check_model(init, "init")
 
   frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
@@ -164,7 +171,46 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
     classes = class_names(spec))
   })
-  with_formula(model_from_py(py_model, spec), call, td)
+  fit <- with_formula(model_from_py(py_model, spec), call, td)
+  rows <- if (is_number(valid)) trained_rows(td$y, valid, seed)
+  with_fit_data(fit, td, frame, rows, keep_frame)
+}
+
+# The rows train() kept when `valid` is a fraction: Python's own split, from the same seed.
+trained_rows <- function(y, valid, seed) {
+  xt()  # the Python side, before its helper
+  steer <- reticulate::import("xortorch._steer")
+  split <- steer$stratified_split(data_to_py(matrix(0), y)$y, as.numeric(valid), int_to_py(seed))
+  as.integer(split[[1]]) + 1L
+}
+
+# What glm() keeps of the data a model was fitted to, under glm()'s names, for the rows that trained: the 0/1
+# response `y`, the `prior.weights` (case weights; class weights are not part of the data), the
+# `linear.predictors` and `fitted.values`, and unless `keep_frame` is FALSE the model frame `model`. fitted(),
+# residuals(), predict() without newdata, logLik() and model.frame() read these, never the caller's data again.
+with_fit_data <- function(model, td, frame, rows = NULL, keep_frame = TRUE) {
+  all_rows <- is.null(rows)
+  if (all_rows) rows <- seq_len(length(td$y))
+  names <- row.names(frame)[rows]
+  X <- td$X[rows, , drop = FALSE]
+  rownames(X) <- names
+  w <- if (is.null(td$weights)) rep(1, length(rows)) else as.numeric(td$weights[rows])
+  model$y <- stats::setNames(as.numeric(td$y[rows]), names)
+  model$prior.weights <- stats::setNames(w, names)
+  model$linear.predictors <- predictions(model, list(X = X), "link", td$spec)
+  model$fitted.values <- predictions(model, list(X = X), "response", td$spec)
+  # With rows held out for validation, these describe the rows that trained (no NA padding by position).
+  model$trained_rows <- if (!all_rows) rows
+  model$n_obs <- sum(w != 0)
+  model$weight_sum <- sum(w)
+  model$class_counts <- stats::setNames(tabulate(td$y[rows] + 1L, 2L), class_names(td$spec) %||% c("0", "1"))
+  if (keep_frame) {
+    kept <- frame[rows, , drop = FALSE]
+    attr(kept, "terms") <- attr(frame, "terms")
+    if (all_rows) attr(kept, "na.action") <- attr(frame, "na.action") # nolint: object_name_linter.
+    model$model <- kept
+  }
+  model
 }
 
 # The call as update() should replay it: xor_train(d) names d as `data`.

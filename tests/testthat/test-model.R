@@ -57,7 +57,7 @@ test_that("weights, subset and na.action are evaluated in data as glm() evaluate
   g <- suppressWarnings(stats::glm(am ~ hp + wt, stats::binomial, cars, weights = w))
   expect_identical(stats::nobs(net), stats::nobs(g))
   # A weight of 2 counts a row twice in the log-likelihood, as it does in glm's.
-  expect_equal(as.numeric(stats::logLik(net)), -sum(w) * net$train_loss)
+  expect_equal(as.numeric(stats::logLik(net)), -sum(w) * net$train_loss, tolerance = 1e-6)
   both <- list(net = net)
   unweighted <- xor_train(am ~ hp + wt, cars, epochs = 200, seed = 1, progress = FALSE)
   expect_false(identical(both$net$state, unweighted$state))
@@ -99,10 +99,10 @@ test_that("the model-object methods: call, formula, terms, model.frame, update, 
   ll <- stats::logLik(m)
   expect_s3_class(ll, "logLik")
   expect_identical(attr(ll, "df"), 17L)
-  expect_equal(as.numeric(ll), -32 * m$train_loss)
+  expect_equal(as.numeric(ll), -32 * m$train_loss, tolerance = 1e-6)  # train_loss is float32
   expect_equal(stats::AIC(m), 2 * 17 - 2 * as.numeric(ll))
   expect_equal(stats::BIC(m), log(32) * 17 - 2 * as.numeric(ll))
-  expect_equal(stats::deviance(m), 2 * 32 * m$train_loss)
+  expect_equal(stats::deviance(m), 2 * 32 * m$train_loss, tolerance = 1e-6)
   # glm's deviance is -2 logLik for 0/1 data too: the two are comparable.
   expect_equal(stats::deviance(both$glm), -2 * as.numeric(stats::logLik(both$glm)))
   expect_lt(stats::deviance(m), both$glm$null.deviance)
@@ -120,8 +120,9 @@ test_that("the model-object methods: call, formula, terms, model.frame, update, 
   y <- as.integer(cars$am == "manual")
   expect_equal(unname(residuals(m, type = "response")), y - unname(p))
   expect_equal(sum(residuals(m)^2), stats::deviance(m), tolerance = 1e-5)
-  # internal slots do not collide with generics' names
-  expect_null(m$fitted.values)
+  # glm's slots, under glm's names
+  expect_identical(m$fitted.values, fitted(m))
+  expect_identical(m$prior.weights, stats::setNames(rep(1, 32), rownames(cars)))
   out <- capture.output(print(summary(m)))
   expect_match(out, "Data: 32 rows \\(automatic: 19, manual: 13\\)", all = FALSE)
   expect_match(out, "Null \\(intercept-only\\) loss: 0.6755", all = FALSE)
@@ -145,7 +146,7 @@ test_that("predict() behaves as predict.glm(): lists, zero rows, the response's 
     path <- tempfile(fileext = ".pt")
     xor_save(m, path)
     path
-  }))), "`newdata` is missing, and this model has no training call")
+  }))), "`newdata` is missing, and this model keeps no training data")
 })
 
 test_that("xor_sweep() takes the same formula, weights and subset", {
@@ -157,4 +158,82 @@ test_that("xor_sweep() takes the same formula, weights and subset", {
   expect_equal(predict(xor_sweep_model(s, 2), cars), predict(m, cars), tolerance = 1e-5)
   expect_identical(stats::nobs(xor_sweep_model(s, 2)), stats::nobs(m))
   expect_identical(xor_sweep_model(s, 1)$spec$predictors, c("hp", "cyl6", "cyl8"))
+})
+
+test_that("a model keeps what it was fitted to: the data changing, gone, or another process change nothing", {
+  skip_if_no_python()
+  dd <- cars
+  m <- xor_train(am ~ hp + wt, dd, epochs = 200, seed = 1, progress = FALSE)
+  views <- function(m) {
+    list(fitted(m), residuals(m), residuals(m, "pearson"), predict(m, type = "link"), predict(m, type = "class"),
+         stats::model.frame(m), stats::nobs(m), stats::deviance(m), stats::logLik(m), stats::weights(m))
+  }
+  before <- views(m)
+  expect_length(before[[1]], 32)
+  dd$hp <- rev(dd$hp)  # the data changed under the model
+  expect_identical(views(m), before)
+  dd <- dd[1:10, ]  # a 10-row data set of the same name
+  expect_identical(views(m), before)
+  rm(dd)  # gone
+  expect_identical(views(m), before)
+  # In a new R process, after saveRDS(), with another 10-row `cars` around: the stored values, without Python.
+  path <- tempfile(fileext = ".rds")
+  saveRDS(m, path)
+  out <- run_r(sprintf(paste0("suppressMessages(library(xortorch)); m <- readRDS('%s'); cars <- mtcars[1:10, ]; ",
+                              "cat(length(fitted(m)), nobs(m), sprintf('%%.10f', deviance(m)), ",
+                              "reticulate::py_available(), '\\n')"), path))
+  expect_identical(out, sprintf("32 32 %.10f FALSE ", stats::deviance(m)))
+  # A random default data set in the call is drawn once, not at each look.
+  r <- xor_train(data = xor_data(100), epochs = 5, seed = 1, progress = FALSE)
+  expect_identical(fitted(r), fitted(r))
+  expect_length(fitted(r), 100)
+  # model = FALSE, as glm's: no model frame kept (model.frame() evaluates the call again), the fit still is.
+  lean <- xor_train(am ~ hp + wt, cars, epochs = 200, seed = 1, progress = FALSE, model = FALSE)
+  expect_null(lean$model)
+  expect_identical(fitted(lean), before[[1]])
+  expect_identical(dim(stats::model.frame(lean)), dim(before[[6]]))
+  expect_error(xor_train(am ~ hp, cars, model = NA, progress = FALSE), "`model` must be TRUE or FALSE, not NA.")
+  # A sweep's model, taken out with xor_sweep_model(), keeps its data as xor_train()'s does.
+  s <- xor_sweep(am ~ hp + wt, cars, lr = 0.1, seeds = 1, epochs = 200, progress = FALSE)
+  expect_equal(fitted(xor_sweep_model(s, 1)), fitted(m), tolerance = 1e-5)
+})
+
+test_that("glm's identities hold under prior weights, validation and class weights", {
+  skip_if_no_python()
+  y <- as.numeric(cars$am == "manual")
+  w <- rep(2, 32)
+  net <- xor_train(am ~ hp + wt, cars, weights = w, epochs = 300, seed = 1, progress = FALSE)
+  g <- suppressWarnings(stats::glm(am ~ hp + wt, stats::binomial, cars, weights = w))
+  family <- stats::binomial()
+  for (fit in list(net, g)) {
+    p <- fitted(fit)
+    expect_equal(stats::deviance(fit), -2 * as.numeric(stats::logLik(fit)), tolerance = 1e-10)
+    expect_equal(stats::deviance(fit), sum(residuals(fit, "deviance")^2), tolerance = 1e-10)
+    expect_equal(stats::deviance(fit), sum(family$dev.resids(y, p, w)), tolerance = 1e-5)
+    expect_equal(unname(residuals(fit, "pearson")), unname((y - p) * sqrt(w) / sqrt(family$variance(p))))
+    expect_equal(unname(residuals(fit, "working")), unname((y - p) / family$mu.eta(family$linkfun(p))))
+    expect_equal(unname(residuals(fit, "response")), unname(y - p))
+    expect_equal(stats::weights(fit), stats::setNames(w, rownames(cars)))
+  }
+  # glm's working weights are its last iteration's; the network's are those of its fitted values.
+  p <- fitted(net)
+  expect_equal(stats::weights(net, "working"), w * p * (1 - p))
+  expect_identical(stats::nobs(net), stats::nobs(g))
+  expect_identical(stats::df.residual(net), 32L - 17L)
+  # A validation hold-out: every figure describes the 24 rows that trained, and says so.
+  v <- xor_train(am ~ hp + wt, cars, valid = 0.25, epochs = 300, seed = 1, progress = FALSE)
+  rows <- v$trained_rows
+  expect_length(rows, 24)
+  expect_identical(stats::nobs(v), 24L)
+  expect_identical(names(fitted(v)), rownames(cars)[rows])
+  p <- predict(v, cars[rows, ])
+  expect_equal(as.numeric(stats::logLik(v)), sum(y[rows] * log(p) + (1 - y[rows]) * log1p(-p)), tolerance = 1e-6)
+  expect_identical(attr(stats::logLik(v), "nobs"), 24L)
+  expect_identical(nrow(stats::model.frame(v)), 24L)
+  expect_match(capture.output(print(summary(v))), "Data: 24 rows", all = FALSE)
+  # Class weights steer training; the likelihood is the data's, with its prior weights (none): glm's definition.
+  cw <- xor_train(am ~ hp + wt, cars, class_weight = "balanced", epochs = 300, seed = 1, progress = FALSE)
+  p <- predict(cw, cars)
+  expect_equal(as.numeric(stats::logLik(cw)), sum(y * log(p) + (1 - y) * log1p(-p)), tolerance = 1e-6)
+  expect_equal(unname(stats::weights(cw)), rep(1, 32))
 })
