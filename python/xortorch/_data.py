@@ -32,7 +32,8 @@ def make_data(n: int = 200, *, std: float = 0.1, seed: int | None = None) -> tup
         the exact corners.
     seed : int or None, default=None
         Seed for the draw. The same seed gives identical arrays; ``None`` draws
-        a fresh seed.
+        one from torch's global generator (``torch.manual_seed`` makes it
+        reproducible).
 
     Returns
     -------

@@ -212,8 +212,9 @@ def train(
         Passes over the data, each with a fresh shuffle.
     seed : int or None, default=None
         Determines the initial weights and every shuffle. On the CPU the same
-        seed gives bit-identical weights. ``None`` draws a seed (recorded in
-        ``model["config"]["seed"]``).
+        seed gives bit-identical weights. ``None`` draws a seed from torch's
+        global generator (so ``torch.manual_seed`` makes it reproducible, as in
+        the tutorial) and records it in ``model["config"]["seed"]``.
     device : str, default="auto"
         "auto" (CUDA when available), "cpu", "cuda", "cuda:N" or "mps".
     scale : bool, default=False

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import secrets
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -116,9 +115,11 @@ def check_flag(value: Any, name: str) -> bool:
 
 
 def resolve_seed(seed: Any) -> int:
-    """Resolve ``seed`` once: ``None`` draws a fresh one from the OS."""
+    """Resolve ``seed`` once: ``None`` draws one from torch's global generator,
+    advancing it as any torch call would, so that ``torch.manual_seed`` makes
+    the result reproducible, as in the tutorial."""
     if seed is None:
-        return secrets.randbits(63)
+        return int(torch.randint(0, MAX_SEED, (1,), dtype=torch.int64).item())
     return check_int(seed, "seed", minimum=0, maximum=MAX_SEED)
 
 

@@ -53,6 +53,24 @@ def test_seed_none_is_drawn_and_recorded(data):
     assert np.array_equal(m["state"]["linear1.weight"], replay["state"]["linear1.weight"])
 
 
+def test_seed_none_follows_torch_manual_seed_as_in_the_tutorial(data):
+    # The tutorial's habit: torch.manual_seed(42), then train. seed=None draws the seed from torch's global
+    # generator, advancing it by one draw, as any torch call would.
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(42)
+        X, y = xt.make_data(200)
+        runs.append((X, xt.train(X, y, epochs=2), xt.sweep(X, y, lr=0.1, seeds=[1], epochs=2), torch.rand(1)))
+    (X1, m1, _, after1), (X2, m2, _, after2) = runs
+    assert np.array_equal(X1, X2) and m1["config"]["seed"] == m2["config"]["seed"]
+    assert np.array_equal(m1["state"]["linear1.weight"], m2["state"]["linear1.weight"])
+    assert torch.equal(after1, after2)
+    torch.manual_seed(42)
+    assert not torch.equal(torch.rand(1), after1)  # the draws advanced the generator
+    torch.manual_seed(43)
+    assert xt.train(*data, epochs=1)["config"]["seed"] != m1["config"]["seed"]
+
+
 def test_options_reach_the_engine(data):
     # Each option changes the model, and the fast engine uses it as the autograd engine does.
     m = xt.train(*data, hidden=8, epochs=3, batch_size=1000, lr=0.3, seed=1)
