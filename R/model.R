@@ -102,6 +102,10 @@ log_likelihoods <- function(fit) {
   fit$prior.weights * (fit$y * stats::plogis(eta, log.p = TRUE) + (1 - fit$y) * stats::plogis(-eta, log.p = TRUE))
 }
 
+deviance_residuals <- function(fit) {
+  sign(fit$y - fit$fitted.values) * sqrt(pmax(-2 * log_likelihoods(fit), 0))
+}
+
 # Values per training row, padded with NA where na.exclude() left rows out (not when rows were held out for
 # validation: the padding is by position in the full data).
 pad <- function(object, x) {
@@ -135,7 +139,7 @@ residuals.xor_model <- function(object, type = c("deviance", "pearson", "working
     response = y - p,
     working = (y - p) / (p * (1 - p)),
     pearson = (y - p) * sqrt(w) / sqrt(p * (1 - p)),
-    deviance = sign(y - p) * sqrt(pmax(-2 * log_likelihoods(fit), 0))
+    deviance = deviance_residuals(fit)
   )
   pad(object, r)
 }
@@ -154,3 +158,31 @@ weights.xor_model <- function(object, type = c("prior", "working"), ...) { # nol
 df.residual.xor_model <- function(object, ...) { # nolint: object_name_linter.
   max(stats::nobs(object) - sum(lengths(object$state)), 0L)
 }
+
+#' @rdname xor_model_methods
+#' @param fit,scale,k For `extractAIC()`: the model, an unused scale (as for a
+#'   glm) and the penalty per degree of freedom.
+#' @export
+extractAIC.xor_model <- function(fit, scale = 0, k = 2, ...) { # nolint: object_name_linter.
+  df <- sum(lengths(fit$state))
+  c(df, -2 * as.numeric(stats::logLik(fit)) + k * df)
+}
+
+no_inference <- function(what) {
+  abort(what, " is not available for a neural network: its weights have no sampling distribution to draw on ",
+        "(they are one of many equally good optima, not estimates with standard errors). Compare models by ",
+        "held-out accuracy or AIC(), or use glm() for inference.")
+}
+
+#' @rdname xor_model_methods
+#' @param parm,level Unused: `confint()` refuses.
+#' @export
+vcov.xor_model <- function(object, ...) no_inference("`vcov()`")
+
+#' @rdname xor_model_methods
+#' @export
+confint.xor_model <- function(object, parm, level = 0.95, ...) no_inference("`confint()`")
+
+#' @rdname xor_model_methods
+#' @export
+anova.xor_model <- function(object, ...) no_inference("`anova()`")

@@ -172,8 +172,14 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
     classes = class_names(spec))
   })
   fit <- with_formula(model_from_py(py_model, spec), call, td)
-  rows <- if (is_number(valid)) trained_rows(td$y, valid, seed)
-  with_fit_data(fit, td, frame, rows, keep_frame)
+  fit$config <- c(fit$config, steering_config(valid, patience, class_weight))
+  with_fit_data(fit, td, frame, if (is_number(valid)) trained_rows(td$y, valid, seed), keep_frame)
+}
+
+# How training was steered, for summary() and print(): Python's config does not record these.
+steering_config <- function(valid, patience, class_weight) {
+  list(patience = patience, class_weight = class_weight,
+       valid = if (is_number(valid)) as.numeric(valid) else if (!is.null(valid)) "data")
 }
 
 # The rows train() kept when `valid` is a fraction: Python's own split, from the same seed.
@@ -272,7 +278,43 @@ print.xor_model <- function(x, ...) {
     cat("Loaded from a file (no training history)\n")
   }
   print_fit_quality(x)
+  writeLines(steering_lines(x))
   invisible(x)
+}
+
+# What steered training beyond lr and epochs: case and class weights, weight decay, validation and early
+# stopping, and which epoch's weights the model holds.
+steering_lines <- function(x) {
+  cfg <- x$config
+  lines <- character()
+  weighing <- c(
+    if (!is.null(x$prior.weights) && any(x$prior.weights != 1)) {
+      sprintf("case weights (sum %s)", format(sum(x$prior.weights)))
+    },
+    if (identical(cfg$class_weight, "balanced")) "class weights balanced",
+    if (is.numeric(cfg$class_weight)) {
+      paste0("class weights ", paste(names(cfg$class_weight), cfg$class_weight, sep = " = ", collapse = ", "))
+    },
+    if (isTRUE(cfg$weight_decay > 0)) sprintf("weight decay %g", cfg$weight_decay)
+  )
+  if (length(weighing)) lines <- c(lines, paste0("Weighting: ", paste(weighing, collapse = "; ")))
+  valid <- x$valid_loss
+  if (!is.null(valid)) {
+    best <- x$best_epoch %||% which.min(valid)
+    held <- if (is.numeric(cfg$valid)) sprintf("%g of the rows held out", cfg$valid) else "validation data"
+    last <- length(valid)
+    returned <- if (!is.null(cfg$patience) || best == last) best else last
+    lines <- c(lines, sprintf("Validation (%s): loss %.4f at epoch %d, the weights returned", held,
+                              valid[returned], returned))
+    if (returned != best) {
+      lines <- c(lines, sprintf(paste0("  The best epoch was %d (validation loss %.4f); without `patience` the ",
+                                       "last epoch's weights were returned."), best, valid[best]))
+    } else if (identical(x$stopped_by, "early stopping")) {
+      lines <- c(lines, sprintf("  Stopped early at epoch %d (`patience` = %d); the best epoch's weights returned.",
+                                last, cfg$patience))
+    }
+  }
+  lines
 }
 
 # Training loss against the intercept-only loss, and a verdict when it is bad.
@@ -321,6 +363,7 @@ summary.xor_model <- function(object, ...) {
     loss = if (length(object$loss)) object$loss[c(1, length(object$loss))] else numeric(),
     class_counts = object$class_counts,
     dropped = length(object$na.action),
+    steering = steering_lines(object),
     fit = object[c("converged", "null_loss", "train_loss", "train_accuracy")]
   ), class = "summary.xor_model")
 }
@@ -347,6 +390,7 @@ print.summary.xor_model <- function(x, ...) {
     cat(sprintf("Null (intercept-only) loss: %.4f; training loss %.4f, accuracy %.4f; converged: %s\n",
                 x$fit$null_loss, x$fit$train_loss, x$fit$train_accuracy, if (x$fit$converged) "yes" else "no"))
   }
+  if (length(x$steering)) writeLines(x$steering)
   cat(sprintf("Device: %s, %.3f s\n", x$device, x$seconds))
   invisible(x)
 }

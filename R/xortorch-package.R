@@ -22,5 +22,6 @@
 #' @seealso `vignette("getting-started", package = "xortorch")` and the whole
 #'   tutorial, `vignette("xortorch", package = "xortorch")`.
 #' @keywords internal
-#' @importFrom stats coef deviance fitted formula logLik model.frame nobs predict residuals terms weights df.residual
+#' @importFrom stats coef deviance fitted formula logLik model.frame nobs predict residuals terms weights
+#' @importFrom stats df.residual extractAIC vcov confint anova
 "_PACKAGE"

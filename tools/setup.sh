@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 apt_packages=(r-base-core r-cran-reticulate r-cran-rmarkdown r-cran-knitr r-cran-testthat r-cran-roxygen2 pandoc
-              r-cran-lintr r-cran-covr r-cran-pkgdown)
+              r-cran-lintr r-cran-covr r-cran-pkgdown r-cran-broom)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

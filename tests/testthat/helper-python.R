@@ -8,6 +8,12 @@ skip_if_no_python <- function() {
   testthat::skip("xortorch's Python environment is not available")
 }
 
+skip_if_no_broom <- function() {
+  if (requireNamespace("broom", quietly = TRUE)) return(invisible(TRUE))
+  if (in_ci()) stop("CI=true but the broom package is not installed.", call. = FALSE)
+  testthat::skip("broom is not installed")
+}
+
 # Run R code in a fresh R process with the given environment variables;
 # returns its output lines.
 run_r <- function(code, env = character(), timeout = 0) {

@@ -237,3 +237,40 @@ test_that("glm's identities hold under prior weights, validation and class weigh
   expect_equal(as.numeric(stats::logLik(cw)), sum(y * log(p) + (1 - y) * log1p(-p)), tolerance = 1e-6)
   expect_equal(unname(stats::weights(cw)), rep(1, 32))
 })
+
+test_that("summary() and print() say how training was steered and which epoch's weights the model holds", {
+  skip_if_no_python()
+  m <- xor_train(am ~ hp + wt, cars, epochs = 1000, lr = 0.5, seed = 1, progress = FALSE, valid = 0.25,
+                 class_weight = "balanced", weight_decay = 0.01)
+  out <- capture.output(print(summary(m)))
+  expect_match(out, "^Weighting: class weights balanced; weight decay 0.01$", all = FALSE)
+  best <- m$best_epoch
+  expect_lt(best, 1000)  # the validation loss rose again: the last epoch's weights are not the best
+  expect_match(out, sprintf("loss %.4f at epoch 1000, the weights returned", m$valid_loss[1000]), all = FALSE,
+               fixed = TRUE)
+  expect_match(out, sprintf("The best epoch was %d (validation loss %.4f); without `patience` the last epoch's",
+                            best, m$valid_loss[best]), all = FALSE, fixed = TRUE)
+  early <- xor_train(am ~ hp + wt, cars, epochs = 3000, seed = 1, progress = FALSE, valid = 0.25, patience = 20,
+                     weights = rep(1:2, 16))
+  printed <- capture.output(print(early))
+  expect_match(printed, "Weighting: case weights (sum 39)", all = FALSE, fixed = TRUE)
+  expect_match(printed, sprintf("loss %.4f at epoch %d, the weights returned", early$valid_loss[early$best_epoch],
+                                early$best_epoch), all = FALSE, fixed = TRUE)
+  plain <- capture.output(print(xor_train(am ~ hp + wt, cars, epochs = 300, seed = 1, progress = FALSE)))
+  expect_false(any(grepl("Weighting|Validation", plain)))
+})
+
+test_that("drop1() and step() work through extractAIC(); vcov(), confint() and anova() refuse in a sentence", {
+  skip_if_no_python()
+  m <- xor_train(am ~ hp + wt + qsec, cars, epochs = 300, seed = 1, progress = FALSE)
+  expect_identical(stats::extractAIC(m), c(21, stats::AIC(m)))
+  dropped <- suppressWarnings(stats::drop1(m))
+  expect_identical(rownames(dropped), c("<none>", "hp", "wt", "qsec"))
+  expect_equal(dropped$AIC[1], stats::AIC(m))
+  expect_equal(dropped["wt", "AIC"], stats::AIC(suppressWarnings(update(m, . ~ . - wt))))
+  expect_s3_class(suppressWarnings(stats::step(m, trace = 0)), "xor_model")
+  for (verb in list(stats::vcov, stats::confint, stats::anova)) {
+    err <- expect_error(verb(m), class = "xortorch_error")
+    expect_match(conditionMessage(err), "is not available for a neural network: its weights have no sampling")
+  }
+})
