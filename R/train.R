@@ -323,10 +323,12 @@ print_fit_quality <- function(x) {
   cat(sprintf("Training loss %.4f (intercept-only %.4f), training accuracy %.4f\n",
               x$train_loss, x$null_loss, x$train_accuracy))
   if (!isTRUE(x$converged)) {
-    cat("Warning: the fit did not converge: ", if (is.finite(x$train_loss)) {
-      "it learned nothing (its loss is not below the intercept-only loss).\n"
-    } else {
+    cat("Warning: the fit did not converge: ", if (!is.finite(x$train_loss)) {
       "it diverged (use a smaller `lr`).\n"
+    } else if (x$train_loss < 0.99 * x$null_loss) {
+      "it did not train (its loss barely moved from the random start).\n"
+    } else {
+      "it learned nothing (its loss is not below the intercept-only loss).\n"
     }, sep = "")
   }
   invisible()

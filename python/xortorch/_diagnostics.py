@@ -16,6 +16,12 @@ learning rates such as 100 or 1e10 that leave finite but useless weights.
 
 **Learned nothing** (a :class:`FitWarning`; ``converged`` is False): the final
 loss is not below ``LEARNED_BELOW`` times the null loss.
+
+**Did not train** (a :class:`FitWarning`; ``converged`` is False): from fresh
+weights, the loss moved by less than ``MOVED_AT_LEAST`` of where it started. A
+learning rate such as 1e-30 leaves the initial weights as drawn, which on some
+seeds beat the null loss by chance; that is not a fit. (A model continued with
+``init`` may move little: it is judged on its loss alone.)
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ DIVERGED_ABOVE = 1.1
 
 #: A final loss not below this multiple of the null loss learned nothing.
 LEARNED_BELOW = 0.99
+
+#: From fresh weights, a loss that moved by less than this share of the starting loss did not train.
+MOVED_AT_LEAST = 1e-4
 
 #: Inputs larger than this (in absolute value, unscaled) saturate tanh from the
 #: first step: nn.Linear's initial weights are about 1/sqrt(p), and tanh is flat past 3.
@@ -67,6 +76,8 @@ class Assessment(NamedTuple):
     diverged: np.ndarray
     converged: np.ndarray  # not diverged, and meaningfully below the null loss
     only_class: np.ndarray  # the class predicted for every training row, or -1 when both are
+    still: np.ndarray  # from fresh weights, the loss barely moved: it did not train
+    start_loss: np.ndarray
 
 
 def assess(
@@ -76,10 +87,13 @@ def assess(
     start_loss: np.ndarray,
     finite: np.ndarray,
     weights: np.ndarray | None = None,
+    *,
+    fresh: bool = True,
 ) -> Assessment:
     """Judge M models from their final probabilities and logits (M, n) on the
     training data, their starting losses (M,) and whether their weights and
-    epoch losses are all finite (M,). Case ``weights`` weigh every figure."""
+    epoch losses are all finite (M,). Case ``weights`` weigh every figure;
+    ``fresh`` says training started from newly drawn weights."""
     from ._predict import accuracy
 
     null = null_loss(y, weights)
@@ -87,14 +101,22 @@ def assess(
         loss = bce(logits, y, weights)
         finite = finite & np.isfinite(loss)
         diverged = ~finite | (loss > DIVERGED_ABOVE * np.maximum(start_loss, null))
-        converged = ~diverged & (loss < LEARNED_BELOW * null)
+        still = np.abs(start_loss - loss) < MOVED_AT_LEAST * start_loss if fresh else np.zeros_like(diverged)
+        converged = ~diverged & (loss < LEARNED_BELOW * null) & ~still
         classes = (prob >= 0.5)[..., weights != 0] if weights is not None else prob >= 0.5
         only_class = np.where(classes.all(axis=-1), 1, np.where(classes.any(axis=-1), -1, 0))
         acc = np.where(diverged, np.nan, accuracy(prob, y, weights=weights))
-    return Assessment(loss, acc, diverged, converged, only_class)
+    return Assessment(loss, acc, diverged, converged, only_class, still, np.asarray(start_loss, np.float64))
 
 
-def divergence_message(lr: float, start: float, end: float, null: float) -> str:
+def divergence_message(lr: float, start: float, end: float, null: float, weight_decay: float = 0.0) -> str:
+    if lr * weight_decay >= 1:
+        # Each step multiplies the weights by (1 - lr x weight_decay): past 1 that flips their sign, past 2 it grows.
+        return (
+            f"Training diverged at `weight_decay` = {weight_decay:g} with `lr` = {lr:g}: each step takes "
+            f"lr x weight_decay = {lr * weight_decay:g} times the weights off them, which overshoots zero (it must "
+            "stay below 1, and well below for a useful fit). Use a much smaller `weight_decay`, such as 1e-4 to 0.1."
+        )
     if not math.isfinite(end):
         return (
             f"Training diverged at `lr` = {lr:g}: the loss or the weights overflowed to infinity or NaN. "
@@ -129,7 +151,13 @@ def warn_before_training(n: int, parameters: int, y: np.ndarray, weights: np.nda
 
 
 def warn_after_training(
-    verdict: Assessment, y: np.ndarray, *, largest_input: float, scaled: bool, weights: np.ndarray | None = None
+    verdict: Assessment,
+    y: np.ndarray,
+    *,
+    largest_input: float,
+    scaled: bool,
+    epochs: int,
+    weights: np.ndarray | None = None,
 ) -> None:
     """Say what is wrong with one model (index 0 of ``verdict``) and what to try."""
     null = null_loss(y, weights)
@@ -138,7 +166,14 @@ def warn_after_training(
     if null == 0.0:
         return  # one class only: said before training
     problems = []
-    if not verdict.converged[0]:
+    if verdict.still[0]:
+        moved = abs(float(verdict.start_loss[0] - verdict.train_loss[0]))
+        span = f"{epochs} epoch{'s' * (epochs != 1)}"
+        problems.append(
+            f"The fit did not train: its loss moved by {moved:.2g} in {span} (from {verdict.start_loss[0]:.4f}), "
+            "so the weights are still the random ones it started from."
+        )
+    elif not verdict.converged[0]:
         problems.append(
             f"The fit learned nothing: its training loss {verdict.train_loss[0]:.4f} is not below the "
             f"intercept-only loss {null:.4f} (the loss of predicting the share of class 1 for every row)."
@@ -152,7 +187,9 @@ def warn_after_training(
         )
     if not problems:
         return
-    if not scaled and largest_input > SATURATING_INPUT:
+    if verdict.still[0]:
+        fix = "Use a larger `lr` (the tutorial's is 0.1) or more `epochs`."
+    elif not scaled and largest_input > SATURATING_INPUT:
         fix = (
             f"The inputs are large or far from zero (up to {largest_input:.4g} in absolute value), which "
             "saturates tanh so that the gradient vanishes: standardise them with `scale`."

@@ -121,13 +121,14 @@ def _training_data(
     return TrainingData(on_scale(X), y, scaling, ranges, names, largest, weights, held_out)
 
 
-def _judge(result: Fit, stacked: dict[str, np.ndarray], data: TrainingData) -> Assessment:
-    """The verdicts on M models, from their weights (in the engine's, standardised, space)."""
+def _judge(result: Fit, stacked: dict[str, np.ndarray], data: TrainingData, *, fresh: bool = True) -> Assessment:
+    """The verdicts on M models, from their weights (in the engine's, standardised, space); ``fresh``: trained
+    from newly drawn weights, not continued from ``init``."""
     ok = finite(result.params, result.losses)
     parts = []
     for part, logits in logits_by_models(stacked, data.X):
         prob = torch.sigmoid(torch.from_numpy(logits)).numpy()
-        parts.append(assess(prob, logits, data.y, result.start_loss[part], ok[part], data.weights))
+        parts.append(assess(prob, logits, data.y, result.start_loss[part], ok[part], data.weights, fresh=fresh))
     return Assessment(*(np.concatenate(field) for field in zip(*parts)))
 
 
@@ -377,12 +378,18 @@ def train(
     if patience is not None and monitor.best is not None:  # the best validation epoch's weights
         result = result._replace(params=monitor.best)
     state = unstack(result.params, 0)
-    verdict = _judge(result, {k: v[None] for k, v in state.items()}, data)
+    verdict = _judge(result, {k: v[None] for k, v in state.items()}, data, fresh=start is None)
     if verdict.diverged[0]:
         end = float(verdict.train_loss[0]) if finite(result.params, result.losses)[0] else float("inf")
-        raise ValueError(divergence_message(lr, float(result.start_loss[0]), end, null_loss(data.y, data.weights)))
+        null = null_loss(data.y, data.weights)
+        raise ValueError(divergence_message(lr, float(result.start_loss[0]), end, null, weight_decay))
     warn_after_training(
-        verdict, data.y, largest_input=data.largest, scaled=data.scaling is not None, weights=data.weights
+        verdict,
+        data.y,
+        largest_input=data.largest,
+        scaled=data.scaling is not None,
+        epochs=int(result.losses.shape[1]),
+        weights=data.weights,
     )
     loss = np.concatenate([before, result.losses[0]])
     history: dict[str, Any] = {"valid_loss": None, "valid_accuracy": None, "best_epoch": None}

@@ -81,9 +81,33 @@ def test_learned_nothing_warns_with_the_cause_and_the_fix():
 
 
 def test_too_few_epochs_learned_nothing_names_epochs_and_lr(data):
-    with pytest.warns(xt.FitWarning, match=r"learned nothing.*`epochs`.*`lr`"):
+    with pytest.warns(xt.FitWarning, match=r"did not train: its loss moved by .* in 1 epoch .*`lr`.*`epochs`"):
         model = xt.train(*data, seed=1, epochs=1, lr=1e-4)
     assert model["converged"] is False
+
+
+def test_a_fit_whose_loss_barely_moved_did_not_converge():
+    # lr = 1e-30: the weights stay where they were drawn; on some seeds those already beat the null loss by
+    # chance. Not moving is not converging.
+    X, y = mtcars_am()
+    moved_not = []
+    for seed in range(20):
+        with pytest.warns(xt.FitWarning, match=r"did not train: its loss moved by [0-9.e+-]+ in 300 epochs"):
+            model = xt.train(X, y, seed=seed, epochs=300, lr=1e-30, scale=True)
+        moved_not.append(model["converged"])
+    assert not any(moved_not)
+    swept = xt.sweep(X, y, lr=[1e-30, 0.1], seeds=list(range(20)), epochs=300, scale=True)
+    assert not swept["converged"][:20].any() and swept["converged"][20:].all()
+    # Continuing a model that has converged moves its loss little, and it stays converged.
+    fitted = xt.train(X, y, seed=1, epochs=500, scale=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert xt.train(X, y, seed=1, epochs=1, lr=1e-6, init=fitted)["converged"] is True
+
+
+def test_weight_decay_that_overshoots_is_named_as_the_cause(data):
+    with pytest.raises(ValueError, match=r"^Training diverged at `weight_decay` = 100 with `lr` = 0.1: each step "):
+        xt.train(*data, weight_decay=100, seed=1)
 
 
 def test_one_class_response_warns():

@@ -329,3 +329,15 @@ test_that("weight decay, class weights and a threshold", {
                "`class_weight` must be \"balanced\" or two weights named no and yes", fixed = TRUE)
   expect_error(predict(base, rare, type = "class", threshold = 2), "`threshold` must lie in [0, 1]", fixed = TRUE)
 })
+
+test_that("a fit whose loss barely moved did not converge, and says so (issue 29)", {
+  skip_if_no_python()
+  for (seed in 1:20) {
+    expect_warning(m <- xor_train(am ~ hp + wt, cars, lr = 1e-30, epochs = 300, seed = seed, progress = FALSE),
+                   "did not train: its loss moved by", class = "xortorch_fit_warning")
+    expect_false(m$converged)
+  }
+  expect_output(print(m), "did not converge: it did not train")
+  expect_error(xor_train(am ~ hp + wt, cars, weight_decay = 100, progress = FALSE),
+               "Training diverged at `weight_decay` = 100 with `lr` = 0.1", fixed = TRUE)
+})
