@@ -27,7 +27,7 @@
 xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3,
                       hidden = 4, batch_size = 128, epochs = 100, device = "auto",
                       scale = !inherits(data, "xor_data"), weights = NULL, subset = NULL,
-                      na.action = stats::na.omit, weight_decay = 0, # nolint: object_name_linter.
+                      na.action = getOption("na.action"), weight_decay = 0, # nolint: object_name_linter.
                       progress = interactive()) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
@@ -57,7 +57,7 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
     py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = lapply(seeds, int_to_py), hidden = hidden,
-      batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback,
+      batch_size = int_to_py(batch_size), epochs = epochs, device = device, scale = scale, callback = callback,
       sample_weight = py_args$weights, weight_decay = weight_decay
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
     classes = class_names(spec))

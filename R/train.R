@@ -22,8 +22,9 @@
 #'   zero; rows of weight 0 do not count in [nobs()].
 #' @param subset An expression evaluated in `data` that picks the training
 #'   rows, as in [stats::glm()].
-#' @param na.action What to do with rows that have `NA` in the variables used:
-#'   [stats::na.omit()] (the default) leaves them out; [stats::na.exclude()]
+#' @param na.action What to do with rows that have `NA` in the variables used,
+#'   by default R's `na.action` option, as for [stats::glm()]:
+#'   [stats::na.omit()] (the option's default) leaves them out; [stats::na.exclude()]
 #'   also leaves them out but pads [fitted()], [residuals()] and `predict()`
 #'   without `newdata` with `NA` for them; [stats::na.fail()] makes them an
 #'   error.
@@ -122,10 +123,11 @@
 #' raw$converged
 xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden = 4, lr = 0.1, batch_size = 128,
                       epochs = 100, seed = NULL, device = "auto", scale = !inherits(data, "xor_data"), init = NULL,
-                      weights = NULL, subset = NULL, na.action = stats::na.omit, # nolint: object_name_linter.
+                      weights = NULL, subset = NULL, na.action = getOption("na.action"), # nolint: object_name_linter.
                       valid = NULL, patience = NULL, min_delta = 0, weight_decay = 0, class_weight = NULL,
                       log_dir = NULL, log_every = 10, progress = interactive(), model = TRUE) {
   call <- model_call(match.call(), formula)
+  given <- c(hidden = !missing(hidden), scale = !missing(scale))  # before the checks assign them
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
   if (missing(formula) || is.data.frame(formula)) environment(args$formula) <- parent.frame()
@@ -147,7 +149,7 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   if (!is.null(log_dir)) log_dir <- path.expand(check_string(log_dir, "log_dir"))
   log_every <- check_count(log_every, "log_every")
   keep_frame <- check_flag(model, "model")
-  if (!is.null(init)) check_model(init, "init")
+  check_init(init, hidden, scale, given)
 
   frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
   td <- training_data(frame)
@@ -163,7 +165,7 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
   py_model <- with_progress(progress, epochs, function(callback) {
     py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$train(
-      py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = batch_size, epochs = epochs,
+      py_args$X, py_args$y, hidden = hidden, lr = lr, batch_size = int_to_py(batch_size), epochs = epochs,
       seed = int_to_py(seed), device = device, scale = scale, callback = callback, init = start,
       sample_weight = py_args$weights,
       valid = valid_to_py(valid, spec), patience = patience, min_delta = min_delta, weight_decay = weight_decay,
@@ -217,6 +219,24 @@ with_fit_data <- function(model, td, frame, rows = NULL, keep_frame = TRUE) {
     model$model <- kept
   }
   model
+}
+
+# `init` continues a model with its own hidden units and scaling: an explicit other value is a conflict.
+check_init <- function(init, hidden, scale, given) {
+  if (is.null(init)) return(invisible())
+  check_model(init, "init")
+  if (!given[["hidden"]]) hidden <- NULL
+  if (!given[["scale"]]) scale <- NULL
+  units <- length(init$state[["linear1.bias"]])
+  if (!is.null(hidden) && hidden != units) {
+    abort("`hidden` = ", hidden, " conflicts with `init`, which has ", units, " hidden units: leave `hidden` out ",
+          "to continue `init`, or drop `init` to train a new network.")
+  }
+  scaled <- !is.null(init$scaling)
+  if (!is.null(scale) && scale != scaled) {
+    abort("`scale` = ", scale, " conflicts with `init`, which was trained on ", if (scaled) "standardised" else "raw",
+          " inputs: leave `scale` out to continue `init` as it was trained.")
+  }
 }
 
 # The call as update() should replay it: xor_train(d) names d as `data`.

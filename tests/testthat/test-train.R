@@ -264,7 +264,7 @@ test_that("divergence is an error that names lr, and the session trains normally
 test_that("init continues with the scaling the initial model was trained with", {
   skip_if_no_python()
   fit <- xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1, progress = FALSE)
-  more <- xor_train(am ~ hp + wt, data = cars, epochs = 50, seed = 2, init = fit, scale = FALSE, progress = FALSE)
+  more <- xor_train(am ~ hp + wt, data = cars, epochs = 50, seed = 2, init = fit, progress = FALSE)
   expect_identical(more$scaling, fit$scaling)
   expect_lt(more$loss[301], fit$loss[300] + 0.05)  # no jump to the null loss
   expect_true(more$converged)
@@ -340,4 +340,27 @@ test_that("a fit whose loss barely moved did not converge, and says so (issue 29
   expect_output(print(m), "did not converge: it did not train")
   expect_error(xor_train(am ~ hp + wt, cars, weight_decay = 100, progress = FALSE),
                "Training diverged at `weight_decay` = 100 with `lr` = 0.1", fixed = TRUE)
+})
+
+test_that("init refuses an explicit hidden or scale it would ignore; the na.action option is honoured", {
+  skip_if_no_python()
+  m <- xor_train(am ~ hp + wt, cars, epochs = 50, seed = 1, progress = FALSE)
+  expect_error(xor_train(am ~ hp + wt, cars, init = m, hidden = 8, progress = FALSE),
+               "`hidden` = 8 conflicts with `init`, which has 4 hidden units", fixed = TRUE)
+  expect_error(xor_train(am ~ hp + wt, cars, init = m, scale = FALSE, progress = FALSE),
+               "`scale` = FALSE conflicts with `init`, which was trained on standardised inputs", fixed = TRUE)
+  expect_length(xor_train(am ~ hp + wt, cars, init = m, hidden = 4, scale = TRUE, epochs = 5,
+                          progress = FALSE)$loss, 55)
+  holes <- cars
+  holes$hp[2] <- NA
+  old <- options(na.action = "na.fail")
+  on.exit(options(old))
+  expect_error(stats::glm(am ~ hp + wt, stats::binomial, holes), "missing values")
+  expect_error(xor_train(am ~ hp + wt, holes, epochs = 5, progress = FALSE), "missing values")
+  options(na.action = "na.exclude")
+  expect_length(fitted(xor_train(am ~ hp + wt, holes, epochs = 5, seed = 1, progress = FALSE)), 32)
+  # A batch larger than any integer is a full batch, as a batch larger than the data is.
+  big <- xor_train(am ~ hp + wt, cars, epochs = 5, seed = 1, batch_size = 2^31, progress = FALSE)
+  expect_identical(big$state, xor_train(am ~ hp + wt, cars, epochs = 5, seed = 1, batch_size = 32,
+                                        progress = FALSE)$state)
 })
