@@ -109,17 +109,17 @@ def blank_module(inputs: int, hidden: int) -> SimpleClassifier:
         return SimpleClassifier(inputs, hidden, 1).to(torch.float32)
 
 
-def as_model(model: Any) -> dict[str, Any]:
-    """Accept a model dict or a ``SimpleClassifier`` and return a checked dict."""
+def as_model(model: Any, name: str = "model") -> dict[str, Any]:
+    """Accept a model dict or a ``SimpleClassifier`` and return a checked dict; errors name ``name``."""
     if isinstance(model, nn.Module):
         model = {"state": dict(model.state_dict())}
     if not isinstance(model, dict) or "state" not in model:
         raise TypeError(
-            "`model` must be a dict with a 'state' entry (as returned by train() or "
+            f"`{name}` must be a dict with a 'state' entry (as returned by train() or "
             f"load_model()), or a SimpleClassifier, not {type(model).__name__}."
         )
     checked = dict(model)
-    checked["state"] = check_state(model["state"])
+    checked["state"] = check_state(model["state"], name)
     return checked
 
 

@@ -319,7 +319,7 @@ def train(
     >>> model["converged"], round(model["train_accuracy"], 2)
     (True, 1.0)
     """
-    start = None if init is None else as_model(init)
+    start = None if init is None else as_model(init, "init")
     seed = resolve_seed(seed)
     data = _training_data(
         X, y, scale=scale, start=start, sample_weight=sample_weight, valid=valid, seed=seed, class_weight=class_weight
@@ -567,7 +567,7 @@ def sweep_model(result: dict[str, Any], i: int) -> dict[str, Any]:
 def resolve_seed_strict(value: Any) -> int:
     if value is None:
         raise TypeError("`seeds` must hold integers, not None.")
-    return resolve_seed(value)
+    return resolve_seed(value, "seeds")
 
 
 def _check_sequence(values: Any, name: str, check: Callable[[Any], Any]) -> list:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -114,13 +116,13 @@ def check_flag(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def resolve_seed(seed: Any) -> int:
+def resolve_seed(seed: Any, name: str = "seed") -> int:
     """Resolve ``seed`` once: ``None`` draws one from torch's global generator,
     advancing it as any torch call would, so that ``torch.manual_seed`` makes
     the result reproducible, as in the tutorial."""
     if seed is None:
         return int(torch.randint(0, MAX_SEED, (1,), dtype=torch.int64).item())
-    return check_int(seed, "seed", minimum=0, maximum=MAX_SEED)
+    return check_int(seed, name, minimum=0, maximum=MAX_SEED)
 
 
 def as_float32(value: Any, name: str, what: str, *, convert: bool = True) -> np.ndarray:
@@ -134,6 +136,7 @@ def as_float32(value: Any, name: str, what: str, *, convert: bool = True) -> np.
     """
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().numpy()
+    refuse_masked(value, name)
     try:
         arr = np.asarray(value)
     except Exception as err:  # ragged lists and the like
@@ -151,10 +154,45 @@ def as_float32(value: Any, name: str, what: str, *, convert: bool = True) -> np.
         biggest = max(-lowest, highest)
         if biggest > FLOAT32_MAX:
             raise ValueError(f"`{name}` holds {biggest:g}, beyond float32's range (about 3.4e38).")
+    elif np.issubdtype(arr.dtype, np.integer) and arr.dtype.itemsize > 2 and arr.size:
+        biggest = max(-int(arr.min()), int(arr.max()))
+        if biggest > FLOAT32_EXACT_INTEGERS:
+            warnings.warn(
+                f"`{name}` holds integers beyond 2^24 ({FLOAT32_EXACT_INTEGERS:,}), up to {biggest:,}: float32, "
+                "which PyTorch computes in, rounds them (16,777,217 becomes 16,777,216). Scale them, or pass "
+                "floats if the rounding is acceptable.",
+                UserWarning,
+                stacklevel=find_stack_level(),
+            )
     if not convert and arr.dtype in (np.float32, np.float64):
         return arr
     # Writable too: torch.from_numpy warns on R's read-only arrays.
     return np.require(arr, np.float32, ["C", "W"])
+
+
+#: Every integer up to this magnitude has an exact float32.
+FLOAT32_EXACT_INTEGERS = 2**24
+
+
+def refuse_masked(value: Any, name: str) -> None:
+    if np.ma.isMaskedArray(value):
+        raise TypeError(
+            f"`{name}` is a masked array: xortorch would ignore its mask. Drop or fill the masked values first "
+            "(for example with `.filled()` or by indexing with `~mask`)."
+        )
+
+
+def find_stack_level() -> int:
+    """The stack level of the first frame outside xortorch, for warnings that point at the user's call."""
+    import inspect
+
+    package = os.path.dirname(__file__)
+    level = 1
+    frame = inspect.currentframe()
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == package:
+        frame = frame.f_back
+        level += 1
+    return level - 1
 
 
 def check_X(X: Any, name: str = "X", *, features: int | None = None, convert: bool = True) -> np.ndarray:
@@ -179,6 +217,7 @@ def check_y(y: Any, n: int, name: str = "y") -> np.ndarray:
     """Return labels as an int64 array of length ``n`` holding only 0 and 1."""
     if isinstance(y, torch.Tensor):
         y = y.detach().cpu().numpy()
+    refuse_masked(y, name)
     arr = np.asarray(y)
     numeric = np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating)
     if arr.dtype == object or not (numeric or arr.dtype == bool):

@@ -35,7 +35,7 @@ def test_scalar_options_and_learning_rates_matter(data):
         ({"lr": []}, ValueError, "`lr` must hold at least one value"),
         ({"lr": [0.1, -1]}, ValueError, "`lr` must be a positive number, not -1"),
         ({"seeds": [None]}, TypeError, "`seeds` must hold integers"),
-        ({"seeds": [1.5]}, TypeError, "`seed`"),
+        ({"seeds": [1.5]}, TypeError, "`seeds` must be a whole number"),
         ({"epochs": 0}, ValueError, "`epochs`"),
         ({"seeds": range(60_000)}, ValueError, "models x .* exceeds the limit"),
     ],

@@ -334,3 +334,25 @@ def test_a_step_too_large_for_memory_is_refused_up_front_with_the_figure():
     with pytest.raises(ValueError, match=r"`batch_size` 1,000,000 x `hidden` 4,096 needs about .* GiB per step"):
         xt.train(X, y, hidden=4096, batch_size=1_000_000, epochs=1)
     assert time.perf_counter() - start < 2
+
+
+def test_inputs_that_would_change_silently_are_refused_or_named(data):
+    # Issue 29: integers beyond 2^24 round in float32; a masked array's mask would be ignored.
+    X, y = data
+    big = np.column_stack([np.arange(y.size, dtype=np.int64) + 2**24 + 1, np.ones(y.size, dtype=np.int64)])
+    with pytest.warns(UserWarning, match=r"`X` holds integers beyond 2\^24 \(16,777,216\), up to 16,779,716: "):
+        xt.train(big, y, epochs=1, seed=1, scale=True)
+    masked = np.ma.masked_array(X, mask=np.zeros_like(X, dtype=bool))
+    with pytest.raises(TypeError, match=r"^`X` is a masked array: xortorch would ignore its mask"):
+        xt.train(masked, y, epochs=1)
+    with pytest.raises(TypeError, match=r"^`y` is a masked array"):
+        xt.train(X, np.ma.masked_array(y), epochs=1)
+
+
+def test_errors_name_the_argument_the_user_passed(data):
+    with pytest.raises(TypeError, match=r"^`init` must be a dict with a 'state' entry"):
+        xt.train(*data, init=[1, 2])
+    with pytest.raises(ValueError, match=r"^`init` lacks the tensors"):
+        xt.train(*data, init={"state": {}})
+    with pytest.raises(ValueError, match=r"^`seeds` must be a whole number"):
+        xt.sweep(*data, seeds=[1, -3], epochs=1)
