@@ -190,6 +190,7 @@ model_data <- function(spec, data, name = "data", response = TRUE) {
       abort(msg)
     }
   )
+  check_classes(tt, frame, name)
   X <- design_matrix(stats::delete.response(tt), frame, spec$contrasts, name)
   if (!identical(colnames(X), spec$predictors)) {
     abort("`", name, "` gives the columns ", paste(colnames(X), collapse = ", "), " but the model takes ",
@@ -200,6 +201,28 @@ model_data <- function(spec, data, name = "data", response = TRUE) {
   rownames(X) <- if (.row_names_info(data) > 0L) row.names(data)
   y <- if (response) encode_response(stats::model.response(frame), spec, paste0(name, "$", spec$response))
   list(X = X, y = y)
+}
+
+# Each variable of new data of the kind it was trained on (the training terms' dataClasses, which
+# predict.lm() checks too), named with both kinds: a character or factor `hp` for a numeric one, 0/1 for a logical.
+check_classes <- function(tt, frame, name) {
+  trained <- attr(tt, "dataClasses")
+  for (variable in intersect(names(trained), names(frame))) {
+    given <- stats::.MFclass(frame[[variable]])
+    expected <- trained[[variable]]
+    if (identical(given, expected) || (expected == "factor" && given %in% c("ordered", "character")) ||
+        (expected == "ordered" && given == "factor")) {
+      next
+    }
+    hint <- switch(expected,
+      numeric = "convert it with as.numeric()",
+      logical = "convert it with as.logical()",
+      factor = , ordered = "give it as a factor or character",
+      "give it as it was in the training data"
+    )
+    abort("`", name, "$", variable, "` is ", given, ", but the model was trained on a ", expected, " `", variable,
+          "`: ", hint, ".")
+  }
 }
 
 # Rows to evaluate on: those with no NA (na.omit, as glm() does).

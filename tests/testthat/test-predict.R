@@ -138,3 +138,23 @@ test_that("predictions are named as predict.glm() names them, with or without ro
   expect_identical(names(predict(m, new, na.action = na.omit)), c("1", "2", "3", "4", "6"))
   expect_identical(is.na(predict(m, new, na.action = na.exclude)), is.na(predict(g, new, na.action = na.exclude)))
 })
+
+test_that("a newdata column of the wrong kind is named with its kind and the trained one (issue 29)", {
+  skip_if_no_python()
+  cars <- transform(mtcars, am = factor(am), big = wt > 3, cyl = factor(cyl))
+  m <- suppressWarnings(xor_train(am ~ hp + big + cyl, cars, epochs = 5, seed = 1, progress = FALSE))
+  n <- cars[1:3, ]
+  n$hp <- as.character(n$hp)
+  expect_error(predict(m, n), "`newdata$hp` is character, but the model was trained on a numeric `hp`: convert it",
+               fixed = TRUE)
+  n <- cars[1:3, ]
+  n$big <- as.numeric(n$big)
+  expect_error(predict(m, n), "`newdata$big` is numeric, but the model was trained on a logical `big`", fixed = TRUE)
+  n <- cars[1:3, ]
+  n$hp <- factor(n$hp)
+  expect_error(predict(m, n), "`newdata$hp` is factor, but the model was trained on a numeric `hp`", fixed = TRUE)
+  # A character column for a factor is fine, as in predict.glm().
+  n <- cars[1:3, ]
+  n$cyl <- as.character(n$cyl)
+  expect_equal(predict(m, n), predict(m, cars[1:3, ]))
+})
