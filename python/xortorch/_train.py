@@ -11,7 +11,15 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 import torch
 
-from ._diagnostics import Assessment, assess, divergence_message, null_loss, warn_after_training, warn_before_training
+from ._diagnostics import (
+    Assessment,
+    assess,
+    divergence_message,
+    null_loss,
+    warn_after_training,
+    warn_before_training,
+    warn_if_memorised,
+)
 from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
 from ._predict import logits_by_models
@@ -340,7 +348,7 @@ def train(
     progress = check_flag(progress, "progress")
     n, p = data.X.shape
     check_step_memory(1, hidden, min(batch_size, n))
-    warn_before_training(n, hidden * (p + 2) + 1, data.y, data.weights)
+    warn_before_training(data.y, data.weights)
 
     start_state = None
     if start is not None:
@@ -391,6 +399,8 @@ def train(
         epochs=int(result.losses.shape[1]),
         weights=data.weights,
     )
+    rows = n if data.weights is None else int(np.count_nonzero(data.weights))
+    warn_if_memorised(verdict, rows, hidden * (p + 2) + 1)
     loss = np.concatenate([before, result.losses[0]])
     history: dict[str, Any] = {"valid_loss": None, "valid_accuracy": None, "best_epoch": None}
     if data.valid is not None:

@@ -240,8 +240,13 @@ test_that("a fit that learned nothing warns, names the cause and the fix, and re
                                             progress = FALSE)), "learned nothing")
   expect_warning(xor_train(am ~ hp + wt, cars[cars$am == "manual", ], epochs = 5, seed = 1, progress = FALSE),
                  "`data\\$am` holds only class manual \\(13 rows\\)")
-  expect_warning(xor_train(am ~ hp + wt, cars[1:10, ], epochs = 5, seed = 1, progress = FALSE),
-                 "`data` has 10 rows for 17 parameters")
+  expect_warning(xor_train(am ~ hp + wt, cars[1:10, ], epochs = 2000, seed = 1, progress = FALSE),
+                 "`data` has 10 rows for 17 parameters, and the network classifies all 10 of them correctly")
+  # More weights than rows alone is no evidence: mtcars' 18 cars without eight cylinders, 25 weights, 300 epochs.
+  sub <- transform(cars, cyl = factor(cyl))
+  expect_no_warning(m <- xor_train(am ~ hp + wt + cyl, sub, subset = cyl != "8", epochs = 300, seed = 1,
+                                   progress = FALSE))
+  expect_lt(m$train_accuracy, 1)
 })
 
 test_that("divergence is an error that names lr, and the session trains normally after it", {
