@@ -59,7 +59,8 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = lapply(seeds, int_to_py), hidden = hidden,
       batch_size = int_to_py(batch_size), epochs = epochs, device = device, scale = scale, callback = callback,
       sample_weight = py_args$weights, weight_decay = weight_decay
-    ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
+    ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights",
+                columns_for_messages(spec)),
     classes = class_names(spec))
   })
   out <- sweep_from_py(res, spec, list(hidden = hidden, batch_size = batch_size, epochs = epochs, n = nrow(td$X),

@@ -170,7 +170,8 @@ xor_train <- function(formula = label ~ x1 + x2, data = xor_data(2500), hidden =
       sample_weight = py_args$weights,
       valid = valid_to_py(valid, spec), patience = patience, min_delta = min_delta, weight_decay = weight_decay,
       class_weight = class_weight_to_py(class_weight, spec), log_dir = log_dir, log_every = log_every
-    ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights"),
+    ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights",
+                columns_for_messages(spec)),
     classes = class_names(spec))
   })
   fit <- with_formula(model_from_py(py_model, spec), call, td)
@@ -237,6 +238,11 @@ check_init <- function(init, hidden, scale, given) {
     abort("`scale` = ", scale, " conflicts with `init`, which was trained on ", if (scaled) "standardised" else "raw",
           " inputs: leave `scale` out to continue `init` as it was trained.")
   }
+}
+
+# Python names the columns of an unnamed `X` as `X[:, j]`; in R they have the design matrix's names.
+columns_for_messages <- function(spec) {
+  stats::setNames(gsub("^`|`$", "", spec$predictors), sprintf("X[:, %d]", seq_along(spec$predictors) - 1L))
 }
 
 # The call as update() should replay it: xor_train(d) names d as `data`.

@@ -141,6 +141,20 @@ def warn_before_training(y: np.ndarray, weights: np.ndarray | None = None) -> No
         )
 
 
+def warn_constant_inputs(ranges: np.ndarray, names: list[str] | None) -> None:
+    """A column with one value carries no information the intercept does not (glm gives it an NA
+    coefficient); its weights here keep their random start, which shifts predictions where it differs."""
+    for j in np.flatnonzero(ranges[:, 0] == ranges[:, 1]):
+        column = names[j] if names is not None else f"X[:, {j}]"
+        warnings.warn(
+            f"`{column}` is constant ({ranges[j, 0]:g} in every row): the network cannot learn its effect. Its "
+            "weights keep their random start, so predictions for rows where it differs shift by an amount no "
+            "data supports. Drop it from the inputs.",
+            FitWarning,
+            stacklevel=4,
+        )
+
+
 def warn_if_memorised(verdict: Assessment, n: int, parameters: int) -> None:
     """More weights than rows is evidence of memorising only once the fit classifies every row correctly:
     a network with more weights than rows often generalises (Sonar-like data, 156 rows and 249 weights,

@@ -18,6 +18,7 @@ from ._diagnostics import (
     null_loss,
     warn_after_training,
     warn_before_training,
+    warn_constant_inputs,
     warn_if_memorised,
 )
 from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
@@ -123,6 +124,8 @@ def _training_data(
     else:
         scaling = scaling_of(X) if scale else None
     ranges = np.column_stack([X.min(axis=0), X.max(axis=0)]).astype(np.float64)
+    if start is None and X.shape[0] > 1:
+        warn_constant_inputs(ranges, names)
     largest = float(np.abs(ranges).max())
     on_scale = (lambda Z: Z) if scaling is None else (lambda Z: standardize(Z, scaling))
     held_out = None if X_valid is None or y_valid is None else (on_scale(X_valid), y_valid)

@@ -154,3 +154,18 @@ def test_nan_never_becomes_a_class(data):
             xt.predict(model, big, kind=kind)
     with pytest.raises(ValueError, match="overflows float32"):
         xt.evaluate(model, big, [0, 1])
+
+
+def test_a_constant_input_warns_and_says_what_becomes_of_it():
+    X, y = mtcars_am()
+    X = np.column_stack([X, np.full(32, 5.0)])
+    with pytest.warns(xt.FitWarning, match=r"^`X\[:, 2\]` is constant \(5 in every row\): the network cannot learn"):
+        xt.train(X, y, seed=1, epochs=50, scale=True)
+    import pandas as pd
+
+    frame = pd.DataFrame(X, columns=["hp", "wt", "five"])
+    with pytest.warns(xt.FitWarning, match=r"^`five` is constant \(5 in every row\)"):
+        xt.train(frame, y, seed=1, epochs=50, scale=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xt.train(X[:, :2], y, seed=1, epochs=300, scale=True)  # no constant column, no warning

@@ -369,3 +369,11 @@ test_that("init refuses an explicit hidden or scale it would ignore; the na.acti
   expect_identical(big$state, xor_train(am ~ hp + wt, cars, epochs = 5, seed = 1, batch_size = 32,
                                         progress = FALSE)$state)
 })
+
+test_that("a constant predictor warns by name and says what becomes of it, where glm() gives NA (issue 29)", {
+  skip_if_no_python()
+  d <- transform(cars, five = 5)
+  expect_warning(xor_train(am ~ hp + wt + five, d, epochs = 50, seed = 1, progress = FALSE),
+                 "^`five` is constant \\(5 in every row\\): the network cannot learn its effect",
+                 class = "xortorch_fit_warning")
+})
