@@ -283,7 +283,7 @@ install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, p
   build <- if (gpu) "the CUDA build, several GB" else "the CPU build, about 200 MB"
   message(sprintf("Installing xortorch's Python side into %s:\n  PyTorch (%s; %s) and about 150 MB of other ",
                   path, torch, build), "packages (NumPy, matplotlib, TensorBoard, numba, xortorch), ",
-          "about 1.2 GB on disk with the CPU build.")
+          "about 1.4 GB on disk with the CPU build.")
   if (!file.exists(venv_python(path))) {
     install_step("Creating the environment", function(log) {
       system2(python, c("-m", "venv", shQuote(path)), stdout = log, stderr = log)
@@ -310,7 +310,9 @@ install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, p
   install_step("Compiling the training kernels", function(log) {
     system2(venv_python(path), c("-c", precompile), stdout = log, stderr = log)
   }, fail = FALSE)
-  size <- sum(file.size(list.files(path, recursive = TRUE, all.files = TRUE, full.names = TRUE)), na.rm = TRUE)
+  # Each file once: a virtualenv's lib64 is a link to lib, which list.files() follows.
+  files <- unique(normalizePath(list.files(path, recursive = TRUE, all.files = TRUE, full.names = TRUE)))
+  size <- sum(file.size(files), na.rm = TRUE)
   message(sprintf("Installed xortorch's Python side in %s (%.1f GB). Restart R to use it.", path, size / 1e9))
   invisible(venv_python(path))
 }

@@ -69,6 +69,11 @@ def test_a_built_tarball_installs_and_install_xortorch_makes_a_working_environme
 
     said = run(["Rscript", "-e", "xortorch::install_xortorch()"], cwd=home, env=env)
     print(said.splitlines()[-1])  # its time and size
+    # The size it reports is the environment's, each file counted once (lib64 links to lib).
+    reported = float(said.splitlines()[-1].rsplit("(", 1)[1].split(" GB")[0])
+    on_disk = int(subprocess.run(["du", "-sb", str(home / "virtualenvs" / "r-xortorch")], capture_output=True,
+                                 text=True, check=True).stdout.split()[0]) / 1e9  # fmt: skip
+    assert abs(reported - on_disk) <= 0.1 + 0.05 * on_disk, (reported, on_disk)
     # On this machine without a GPU: the CPU build, announced up front, in a few readable lines.
     assert "PyTorch (torch==2.13.*; the CPU build, about 200 MB)" in said.splitlines()[1]
     assert len(said.splitlines()) <= 10 and "Installing PyTorch from its CPU index ... done" in said, said
