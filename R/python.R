@@ -283,7 +283,7 @@ install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, p
   build <- if (gpu) "the CUDA build, several GB" else "the CPU build, about 200 MB"
   message(sprintf("Installing xortorch's Python side into %s:\n  PyTorch (%s; %s) and about 150 MB of other ",
                   path, torch, build), "packages (NumPy, matplotlib, TensorBoard, numba, xortorch), ",
-          "about 1.4 GB on disk with the CPU build.")
+          "about 1.3 GB on disk with the CPU build.")
   if (!file.exists(venv_python(path))) {
     install_step("Creating the environment", function(log) {
       system2(python, c("-m", "venv", shQuote(path)), stdout = log, stderr = log)
