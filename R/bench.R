@@ -19,7 +19,7 @@
 xor_bench <- function(n = 5000, repeats = 5, devices = NULL, precision = c("float32", "tf32")) {
   n <- check_count(n, "n", maximum = "bench_n")
   repeats <- check_count(repeats, "repeats", maximum = "repeats")
-  precision <- match.arg(precision)
+  precision <- check_choice(precision, c("float32", "tf32"), "precision")
   if (!is.null(devices)) {
     if (!is.character(devices) || length(devices) == 0) {
       abort("`devices` must be NULL or a character vector such as c(\"cpu\", \"cuda\"), not ",

@@ -66,7 +66,7 @@ glance.xor_model <- function(x, ...) { # nolint: object_name_linter.
 #' @exportS3Method generics::augment
 augment.xor_model <- function(x, data = NULL, newdata = NULL, type.predict = c("response", "link"), # nolint
                               threshold = 0.5, ...) {
-  type.predict <- match.arg(type.predict) # nolint: object_name_linter.
+  type.predict <- check_choice(type.predict, c("response", "link"), "type.predict") # nolint: object_name_linter.
   if (!is.null(newdata)) {
     out <- with_rownames(as.data.frame(newdata))
     out$.fitted <- unname(stats::predict(x, newdata, type = type.predict))

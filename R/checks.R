@@ -102,6 +102,15 @@ check_seed <- function(seed, name = "seed") {
   check_count(seed, name, minimum = 0, maximum = "seed")
 }
 
+# match.arg() for a user's argument, with an error that names it: `type` must be one of "a" or "b", not "c".
+check_choice <- function(x, choices, name) {
+  if (identical(x, choices)) return(choices[[1]])
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
+    abort("`", name, "` must be one of ", paste0("\"", choices, "\"", collapse = ", "), ", not ", describe(x), ".")
+  }
+  x
+}
+
 check_flag <- function(x, name) {
   if (!is.logical(x) || length(x) != 1L || is.na(x)) {
     abort("`", name, "` must be TRUE or FALSE, not ", describe(x), ".")

@@ -49,9 +49,18 @@ training_frame <- function(formula, data, weights, subset, na.action) { # nolint
   data <- check_frame(data, "data")
   if (nrow(data) == 0) abort("`data` has no rows.")
   check_columns(formula, data, "data")
+  na.action <- check_na_action(na.action) # nolint: object_name_linter.
   call <- list(quote(stats::model.frame), formula = formula, data = data, weights = weights, subset = subset,
                na.action = na.action, drop.unused.levels = TRUE)
-  frame <- eval(as.call(call[!vapply(call, is.null, logical(1))]))
+  # model.frame() evaluates the variables, `weights` and `subset` in `data`: its errors, in the user's terms.
+  frame <- tryCatch(eval(as.call(call[!vapply(call, is.null, logical(1))])), error = function(e) {
+    msg <- conditionMessage(e)
+    if (grepl("(weights)", msg, fixed = TRUE)) {
+      abort("`weights` must have one value per row of `data` (", nrow(data), "): ", msg, ".")
+    }
+    abort("The formula's variables, `weights` and `subset` are evaluated in `data`, then where the formula was ",
+          "written: ", msg, ".")
+  })
   if (nrow(frame) == 0) {
     abort("`data` has no rows left: every row has NA in the variables used",
           if (!is.null(subset)) ", or `subset` picked none", ".")
@@ -60,6 +69,17 @@ training_frame <- function(formula, data, weights, subset, na.action) { # nolint
   response <- eval(formula[[2L]], data, environment(formula))
   if (is.factor(response) && is.factor(frame[[1L]])) frame[[1L]] <- factor(frame[[1L]], levels = levels(response))
   frame
+}
+
+# A function, or the name of one (R's na.action option holds a name), or NULL.
+check_na_action <- function(na.action) { # nolint: object_name_linter.
+  if (is.character(na.action) && length(na.action) == 1L && exists(na.action, mode = "function")) {
+    na.action <- get(na.action, mode = "function") # nolint: object_name_linter.
+  }
+  if (!is.null(na.action) && !is.function(na.action)) {
+    abort("`na.action` must be a function such as na.omit or na.exclude, or its name, not ", describe(na.action), ".")
+  }
+  na.action
 }
 
 # The spec of a model trained on `frame`, and its design matrix, labels and case weights.

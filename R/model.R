@@ -130,7 +130,7 @@ fitted.xor_model <- function(object, ...) pad(object, fit_data(object)$fitted.va
 #' @rdname xor_model_methods
 #' @export
 residuals.xor_model <- function(object, type = c("deviance", "pearson", "working", "response"), ...) {
-  type <- match.arg(type)
+  type <- check_choice(type, c("deviance", "pearson", "working", "response"), "type")
   fit <- fit_data(object)
   y <- fit$y
   p <- fit$fitted.values
@@ -147,7 +147,7 @@ residuals.xor_model <- function(object, type = c("deviance", "pearson", "working
 #' @rdname xor_model_methods
 #' @export
 weights.xor_model <- function(object, type = c("prior", "working"), ...) { # nolint: object_name_linter.
-  type <- match.arg(type)
+  type <- check_choice(type, c("prior", "working"), "type")
   fit <- fit_data(object)
   p <- fit$fitted.values
   pad(object, if (type == "prior") fit$prior.weights else fit$prior.weights * p * (1 - p))

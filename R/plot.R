@@ -86,7 +86,7 @@ plot.xor_data <- function(x, ...) {
 #' plot(fit, data = cars)
 plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), xlim = NULL, ylim = NULL, step = NULL,
                            ...) {
-  type <- match.arg(type)
+  type <- check_choice(type, c("boundary", "loss"), "type")
   dots <- list(...)
   if (type == "loss") {
     if (!length(x$loss)) abort("This model has no training history (it was loaded from a file).")

@@ -47,7 +47,7 @@
 predict.xor_model <- function(object, newdata, type = c("response", "link", "class", "prob"),
                               na.action = stats::na.pass, # nolint: object_name_linter.
                               threshold = 0.5, se.fit = FALSE, ...) { # nolint: object_name_linter.
-  type <- match.arg(type)
+  type <- check_choice(type, c("response", "link", "class", "prob"), "type")
   threshold <- check_positive(threshold, "threshold", allow_zero = TRUE)
   if (threshold > 1) abort("`threshold` must lie in [0, 1], not ", format(threshold), ".")
   if (type == "prob") type <- "response"

@@ -14,7 +14,8 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_bench(repeats = -1), "`repeats`")
   expect_error(xor_bench(devices = "tpu"), "`device` must be")
   expect_error(xor_bench(devices = 1), "`devices` must be NULL or a character vector")
-  expect_error(xor_bench(precision = "half"), "should be one of")
+  expect_error(xor_bench(precision = "half"), "`precision` must be one of \"float32\", \"tf32\", not \"half\".",
+               fixed = TRUE)
 })
 
 test_that("torch keeps its own fast BLAS inside R", {

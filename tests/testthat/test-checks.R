@@ -109,3 +109,28 @@ test_that("every xortorch error has the class xortorch_error, from R's checks an
   expect_identical(caught, "ours")
   expect_error(tryCatch(stop("not ours"), xortorch_error = function(e) "ours"), "not ours")
 })
+
+test_that("hostile arguments give xortorch errors in the user's terms, never base R's (issue 29)", {
+  skip_if_no_python()
+  cars <- transform(mtcars, am = factor(am))
+  m <- suppressWarnings(xor_train(am ~ hp + wt, cars, epochs = 5, seed = 1, progress = FALSE))
+  d <- xor_data(50, seed = 1)
+  ours <- function(expr, message) {
+    err <- tryCatch(suppressWarnings(expr), error = identity)
+    expect_s3_class(err, "xortorch_error")
+    expect_match(conditionMessage(err), message, fixed = TRUE)
+  }
+  ours(xor_train(d, weights = "a", progress = FALSE), "`weights` must have one value per row of `data` (50)")
+  ours(xor_train(am ~ hp, cars, subset = nope > 1, progress = FALSE), "evaluated in `data`, then where the formula")
+  ours(xor_train(am ~ hp, cars, weights = nope, progress = FALSE), "object 'nope' not found")
+  ours(xor_train(am ~ hp, cars, na.action = "nope", progress = FALSE),
+       "`na.action` must be a function such as na.omit or na.exclude, or its name, not \"nope\".")
+  ours(xor_train(am ~ hp, cars, na.action = 3, progress = FALSE), "`na.action` must be a function")
+  ours(predict(m, cars, type = "nope"),
+       "`type` must be one of \"response\", \"link\", \"class\", \"prob\", not \"nope\".")
+  ours(plot(m, type = "nope"), "`type` must be one of \"boundary\", \"loss\"")
+  ours(residuals(m, type = "nope"), "`type` must be one of \"deviance\"")
+  ours(weights(m, type = "nope"), "`type` must be one of \"prior\", \"working\"")
+  ours(xor_bench(precision = "fp8"), "`precision` must be one of \"float32\", \"tf32\", not \"fp8\".")
+  expect_identical(residuals(m), residuals(m, type = "deviance"))  # the default is still the first choice
+})

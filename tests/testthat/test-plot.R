@@ -16,7 +16,7 @@ test_that("plot.xor_model draws the boundary and the loss curve", {
   loss <- ink(function() plot(m, type = "loss"))
   expect_gt(loss$size, 2000)
   expect_error(plot(m, data = data.frame(x1 = 1)), "`data` lacks")
-  expect_error(plot(m, type = "roc"), "should be one of")
+  expect_error(plot(m, type = "roc"), "`type` must be one of \"boundary\", \"loss\", not \"roc\".", fixed = TRUE)
 })
 
 test_that("plot.xor_bench and plot.xor_sweep draw", {

@@ -58,7 +58,7 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_predict_grid(m, xlim = c(1, 0)), "`xlim` must be two increasing")
   expect_error(predict(m), "`newdata` is missing")
   expect_error(predict(m, data.frame(x1 = 1)), "`newdata` lacks the column(s) x2.", fixed = TRUE)
-  expect_error(predict(m, data.frame(x1 = 1, x2 = 1), type = "logit"), "should be one of")
+  expect_error(predict(m, data.frame(x1 = 1, x2 = 1), type = "logit"), "`type` must be one of", fixed = TRUE)
 })
 
 test_that("a huge grid is a clear error, not a crash", {
