@@ -3,7 +3,7 @@
 This machine is shared and noisy, so every comparison interleaves its
 contenders in one process and reports medians; absolute times are context.
 Writes ``latest.json`` and ``latest.md`` to ``--out`` and refreshes the table
-in README.md between the ``bench:start``/``bench:end`` markers.
+in vignettes/articles/performance.Rmd between the ``bench:start``/``bench:end`` markers.
 """
 
 from __future__ import annotations
@@ -488,13 +488,13 @@ def markdown(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_readme(table: str) -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text()
+def update_article(table: str) -> None:
+    article = ROOT / "vignettes" / "articles" / "performance.Rmd"
+    text = article.read_text()
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     if start in text and end in text:
         head, rest = text.split(start, 1)
-        readme.write_text(head + start + "\n" + table + end + rest.split(end, 1)[1])
+        article.write_text(head + start + "\n" + table + end + rest.split(end, 1)[1])
 
 
 def main() -> None:
@@ -518,7 +518,7 @@ def main() -> None:
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
     (out / "latest.md").write_text(table)
-    update_readme(table)
+    update_article(table)
     print(textwrap.indent(table, "  "))
 
 

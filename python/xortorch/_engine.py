@@ -248,9 +248,8 @@ def fit(
     it returns ``False`` training stops there (``losses`` then has the epochs
     run). ``heartbeat()`` is called between batches whenever
     ``HEARTBEAT_SECONDS`` have passed since the last call or epoch, so a
-    caller (R, with its time limits and Ctrl-C) gets control back during long
-    epochs; an exception it raises, or a string it returns (the reason),
-    stops training.
+    caller gets control back during long epochs; an exception it raises, or a
+    string it returns (the reason), stops training.
 
     ``weight_decay`` is L2 regularisation as ``torch.optim.SGD`` defines it:
     each step also subtracts ``lr * weight_decay * w`` from every weight and
@@ -261,8 +260,7 @@ def fit(
     value) train exactly as none do, and the learning rate keeps its meaning.
 
     ``init`` (checked weights) replaces every model's initial weights; the seed
-    still draws its shuffles as usual. ``on_epoch(epoch, mean_loss)`` gets the
-    (M,) loss tensor after each epoch.
+    still draws its shuffles as usual.
     """
     (n, p), M = X.shape, len(seeds)
     threads = available_threads()  # the user's setting, before threads_for() narrows it for small ops

@@ -278,8 +278,8 @@ def train(
     heartbeat : callable or None, default=None
         Called between batches at least every 0.2 s of training; an exception it
         raises stops training, and so does a string it returns (raised as
-        ``RuntimeError(reason)``). R uses it so that its time limits and Ctrl-C
-        interrupt a long fit.
+        ``RuntimeError(reason)``). Use it to stop a long fit from outside, by
+        a deadline or a flag another thread sets.
     log_dir : str, path or None, default=None
         Write TensorBoard event files there, as the tutorial's
         ``train_model_with_logger`` does (needs the ``tensorboard`` extra): the

@@ -218,3 +218,12 @@ def test_a_sweep_spreads_its_models_over_free_cores_with_the_same_bits(monkeypat
     for name in alone["state"]:
         np.testing.assert_array_equal(shared["state"][name], alone["state"][name])
     np.testing.assert_array_equal(shared["loss"], alone["loss"])
+
+
+def test_the_kernel_gives_the_autograd_engines_weights_to_within_1e4_after_the_tutorials_training():
+    # The documented promise (How xortorch works): float32 rounding in another order, over 2,000 steps.
+    X, y = xt.make_data(2500, seed=3)
+    for seed in range(4):
+        fast, reference = xt.train(X, y, seed=seed), xt.train(X, y, seed=seed, engine="autograd")
+        worst = max(np.abs(fast["state"][k] - reference["state"][k]).max() for k in fast["state"])
+        assert worst < 1e-4, (seed, worst)
