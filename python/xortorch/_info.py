@@ -19,6 +19,12 @@ def info() -> dict[str, Any]:
         ``python`` (executable), ``python_version``, ``xortorch``, ``torch``,
         ``numpy``, ``cuda_available``, ``cuda_devices`` (names),
         ``mps_available``, ``threads``.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> sorted(xt.info())[:3]
+    ['cuda_available', 'cuda_devices', 'mps_available']
     """
     from . import __version__
 
