@@ -89,6 +89,21 @@ def bench(
     table : dict of equal-length lists
         ``device``, ``name``, ``n``, ``precision``, ``seconds`` (median),
         ``gflops`` (2 n^3 / seconds / 1e9), ``repeats``.
+
+    Raises
+    ------
+    ValueError
+        ``n`` or ``repeats`` out of range, an unknown or unavailable device, or
+        an unknown ``precision``.
+    TypeError
+        ``n`` or ``repeats`` not a whole number.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> table = xt.bench(n=200, repeats=1, devices="cpu")
+    >>> table["device"], table["n"]
+    (['cpu'], [200])
     """
     n = check_int(n, "n", minimum=1, maximum=MAX_BENCH_N)
     repeats = check_int(repeats, "repeats", minimum=1, maximum=MAX_REPEATS)

@@ -41,6 +41,23 @@ def make_data(n: int = 200, *, std: float = 0.1, seed: int | None = None) -> tup
         The corners of the unit square plus noise.
     y : ndarray of shape (n,), int64
         1 where exactly one coordinate of the corner is 1, else 0.
+
+    Raises
+    ------
+    ValueError
+        ``n`` outside 1 to ``MAX_POINTS``, a negative ``std`` or a ``seed``
+        outside 0 to 2^63 - 1.
+    TypeError
+        ``n`` or ``seed`` not a whole number, ``std`` not a number.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(4, std=0.0, seed=1)
+    >>> X.shape, y.dtype.name
+    ((4, 2), 'int64')
+    >>> [int(label) == int(round(a) != round(b)) for (a, b), label in zip(X, y)]
+    [True, True, True, True]
     """
     n = check_int(n, "n", minimum=1, maximum=MAX_POINTS)
     std = check_number(std, "std", allow_zero=True)
@@ -61,6 +78,17 @@ class XORDataset(data.Dataset):
     seed : int or None, default=None
         ``None`` draws from torch's global generator, exactly as the tutorial
         does (so ``torch.manual_seed`` makes it reproducible).
+
+    Examples
+    --------
+    >>> import torch.utils.data as data
+    >>> import xortorch as xt
+    >>> dataset = xt.XORDataset(size=200, seed=1)
+    >>> len(dataset), dataset[0][0].shape
+    (200, torch.Size([2]))
+    >>> inputs, labels = next(iter(data.DataLoader(dataset, batch_size=8)))
+    >>> inputs.shape, labels.shape
+    (torch.Size([8, 2]), torch.Size([8]))
     """
 
     def __init__(self, size: int, std: float = 0.1, *, seed: int | None = None) -> None:

@@ -48,8 +48,21 @@ SATURATING_INPUT = 10.0
 
 class FitWarning(UserWarning):
     """A fit that finished but is unlikely to be useful: it learned nothing,
-    predicts one class for every row, or had too little data. Silence it with
-    ``warnings.simplefilter("ignore", xortorch.FitWarning)``."""
+    did not train, predicts one class for every row, has a constant input or
+    seems to have memorised its rows. Silence it with
+    ``warnings.simplefilter("ignore", xortorch.FitWarning)``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(200, seed=1)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     model = xt.train(X, y, seed=1, lr=1e-6, epochs=2)
+    >>> caught[0].category is xt.FitWarning, model["converged"]
+    (True, False)
+    """
 
 
 def bce(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:

@@ -151,6 +151,10 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
     path : str or os.PathLike
         The file to write.
 
+    Returns
+    -------
+    None
+
     Raises
     ------
     TypeError

@@ -31,7 +31,25 @@ PARAM_NAMES = ("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias
 
 
 class SimpleClassifier(nn.Module):
-    """The tutorial's classifier: Linear -> tanh -> Linear, one logit out."""
+    """The tutorial's classifier: Linear -> tanh -> Linear, one logit out.
+
+    Parameters
+    ----------
+    num_inputs : int
+        Inputs per row (2 for the XOR data).
+    num_hidden : int
+        Hidden units (the tutorial's 4).
+    num_outputs : int
+        Outputs (1: the logit of class 1).
+
+    Examples
+    --------
+    >>> import torch
+    >>> import xortorch as xt
+    >>> net = xt.SimpleClassifier(num_inputs=2, num_hidden=4, num_outputs=1)
+    >>> net(torch.zeros(3, 2)).shape
+    torch.Size([3, 1])
+    """
 
     def __init__(self, num_inputs: int, num_hidden: int, num_outputs: int) -> None:
         super().__init__()
@@ -132,7 +150,37 @@ def input_count(model: dict[str, Any]) -> int:
 
 
 def to_module(model: Any) -> SimpleClassifier:
-    """Return a ``SimpleClassifier`` (on the CPU) holding the model's weights."""
+    """Return a ``SimpleClassifier`` (on the CPU) holding the model's weights.
+
+    The module takes raw inputs: a model trained with ``scale=True`` has its
+    scaling folded into the first layer.
+
+    Parameters
+    ----------
+    model : dict
+        From :func:`train` or :func:`load_model`.
+
+    Returns
+    -------
+    module : SimpleClassifier
+        In evaluation mode, ready for ``module(torch_tensor)``.
+
+    Raises
+    ------
+    TypeError
+        ``model`` is not a model.
+    ValueError
+        Its weights do not have the tutorial network's shapes.
+
+    Examples
+    --------
+    >>> import torch
+    >>> import xortorch as xt
+    >>> model = xt.train(*xt.make_data(500, seed=1), seed=1, epochs=5)
+    >>> net = xt.to_module(model)
+    >>> net(torch.tensor([[0.0, 1.0]])).shape
+    torch.Size([1, 1])
+    """
     model = as_model(model)
     module = blank_module(input_count(model), hidden_units(model))
     module.load_state_dict(state_to_torch(model["state"]))

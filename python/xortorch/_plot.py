@@ -72,12 +72,27 @@ def plot_samples(X: Any, y: Any, *, title: str = "Dataset samples"):
     Parameters
     ----------
     X : array-like of shape (n, 2)
+        The points.
     y : array-like of shape (n,)
+        Their 0/1 labels.
     title : str, default="Dataset samples"
+        The figure's title.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        ``X`` not of shape (n, 2), or ``y`` not 0/1 labels, one per row.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> fig = xt.plot_samples(*xt.make_data(200, seed=1))
+    >>> fig.axes[0].get_title()
+    'Dataset samples'
     """
     X, y = check_Xy(X, y, features=2)
     fig, ax = _new_figure()
@@ -106,9 +121,36 @@ def plot_decision_boundary(
     axis, which XOR's symmetric boundary hides. Here the grid is transposed, so
     x1 is horizontal as the axis labels say, for any model.
 
+    Parameters
+    ----------
+    model : dict or SimpleClassifier
+        A model with two inputs, from :func:`train` or :func:`load_model`.
+    X : array-like of shape (n, 2)
+        Points to draw on top.
+    y : array-like of shape (n,)
+        Their 0/1 labels.
+    xlim, ylim : (float, float) or None, default=None
+        The window, as for :func:`predict_grid`.
+    step : float, (float, float) or None, default=None
+        Grid spacing, as for :func:`predict_grid`.
+
     Returns
     -------
     fig : matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        The model does not have two inputs, the grid would be too large, or
+        ``X`` and ``y`` are not points and labels.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(500, seed=1)
+    >>> fig = xt.plot_decision_boundary(xt.train(X, y, seed=1), X, y)
+    >>> len(fig.axes)  # the plot and its colour bar
+    2
     """
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgba

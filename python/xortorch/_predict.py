@@ -122,6 +122,25 @@ def predict(model: Any, X: Any, *, kind: str = "prob", threshold: float = 0.5) -
     -------
     out : ndarray of shape (n,)
         float32 for "prob" and "logit", int64 for "class".
+
+    Raises
+    ------
+    TypeError
+        ``model`` is not a model, or ``X`` not numeric.
+    ValueError
+        ``X`` of the wrong shape or with NaN, infinite or out-of-float32 values,
+        an unknown ``kind``, a ``threshold`` outside [0, 1], or (for a model
+        trained on a data frame) a missing or unexpected column.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(2500, seed=1)
+    >>> model = xt.train(X, y, seed=1)
+    >>> xt.predict(model, [[0.0, 1.0], [1.0, 1.0]], kind="class")
+    array([1, 0])
+    >>> xt.predict(model, [[0.0, 1.0]]).round(2)
+    array([0.97], dtype=float32)
     """
     if kind not in KINDS:
         raise ValueError(f"`kind` must be one of {', '.join(map(repr, KINDS))}, not {kind!r}.")
@@ -146,7 +165,38 @@ def evaluate(model: Any, X: Any, y: Any, *, threshold: float = 0.5) -> float:
     """Accuracy of the model on ``(X, y)``, in [0, 1].
 
     A point is predicted as class 1 when its probability is ``>= threshold``,
-    as in the tutorial's ``eval_model``. ``X`` is taken as :func:`predict` takes it.
+    as in the tutorial's ``eval_model``.
+
+    Parameters
+    ----------
+    model : dict or SimpleClassifier
+        From :func:`train` or :func:`load_model`, or the tutorial's module.
+    X : array-like or DataFrame of shape (n, p)
+        Taken as :func:`predict` takes it.
+    y : array-like of shape (n,)
+        The 0/1 labels.
+    threshold : float, default=0.5
+        The probability from which a point is class 1.
+
+    Returns
+    -------
+    accuracy : float
+        The share of points whose predicted class is their label.
+
+    Raises
+    ------
+    TypeError
+        ``model`` is not a model, or ``X`` or ``y`` not numeric.
+    ValueError
+        ``X`` of the wrong shape or with non-finite values, ``y`` not 0/1
+        labels, one per row, or a ``threshold`` outside [0, 1].
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> model = xt.train(*xt.make_data(2500, seed=1), seed=1)
+    >>> xt.evaluate(model, *xt.make_data(500, seed=2))
+    1.0
     """
     model = as_model(model)
     X, y = check_Xy(align_columns(X, model.get("feature_names")), y, features=input_count(model))
@@ -257,6 +307,14 @@ def predict_grid(
     ValueError
         If the grid would exceed ``MAX_GRID_POINTS`` cells (checked before
         anything is allocated), or the model does not have two inputs.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(500, seed=1)
+    >>> grid = xt.predict_grid(xt.train(X, y, seed=1), step=0.5)
+    >>> grid["x1"], grid["prob"].shape
+    (array([-0.5,  0. ,  0.5,  1. ]), (4, 4))
     """
     model = as_model(model)
     if input_count(model) != 2:

@@ -102,7 +102,26 @@ class Logger:
 class TensorBoard:
     """A TensorBoard server started by :func:`tensorboard`: ``url``, ``stop()``.
 
-    Also a context manager that stops the server on exit.
+    Also a context manager that stops the server on exit. Made by
+    :func:`tensorboard`, not directly.
+
+    Parameters
+    ----------
+    process : subprocess.Popen
+        The server's process.
+    url : str
+        Its address, ``http://127.0.0.1:PORT/``.
+    log_dir : str
+        The folder it serves.
+    messages : file
+        Where the server's output goes.
+
+    Examples
+    --------
+    >>> import xortorch as xt
+    >>> with xt.tensorboard("runs/xor") as server:  # doctest: +SKIP
+    ...     print(server.url)
+    http://127.0.0.1:6006/
     """
 
     def __init__(self, process: subprocess.Popen, url: str, log_dir: str, messages: IO[bytes]) -> None:

@@ -489,6 +489,24 @@ def sweep(
         (where ``train`` raises) has ``final_loss`` inf and ``accuracy`` NaN
         instead of failing the whole sweep; its ``loss`` curve keeps what was
         measured. No warnings: read ``converged``.
+
+    Raises
+    ------
+    TypeError
+        Arguments of the wrong type, as :func:`train` checks them.
+    ValueError
+        Arguments out of range, or more models x points than ``MAX_POINTS``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import xortorch as xt
+    >>> X, y = xt.make_data(1000, seed=1)
+    >>> runs = xt.sweep(X, y, lr=[0.1, 1.0], seeds=[1, 2], epochs=100)
+    >>> runs["lr"], runs["seed"]
+    (array([0.1, 0.1, 1. , 1. ]), array([1, 2, 1, 2]))
+    >>> runs["state"]["linear1.weight"].shape  # models x hidden x inputs
+    (4, 4, 2)
     """
     data = _training_data(X, y, scale=scale, start=None, sample_weight=sample_weight)
     lrs = _check_sequence(lr, "lr", check_lr)
@@ -548,6 +566,25 @@ def sweep(
 def sweep_model(result: dict[str, Any], i: int) -> dict[str, Any]:
     """Model ``i`` of a :func:`sweep` as :func:`train` returns one (what R's
     ``xor_sweep_model()`` gives): its weights, loss curve and verdicts.
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`sweep` returned.
+    i : int
+        The row, 0 to M - 1.
+
+    Returns
+    -------
+    model : dict
+        As :func:`train` returns one, for ``lr[i]`` and ``seed[i]``.
+
+    Raises
+    ------
+    TypeError
+        ``result`` is not a sweep's result, or ``i`` not a whole number.
+    ValueError
+        ``i`` out of range.
 
     Examples
     --------
