@@ -95,6 +95,7 @@ def test_the_precomputed_vignettes_are_of_the_current_sources_and_complete():
         assert figures and all((ROOT / "vignettes" / (a or b)).is_file() for a, b in figures)
         assert text.count("\n#> ") > 20  # the results are there
         assert not re.search(r"/work/|/root/|/tmp/", text)
+        assert "object at 0x" not in text  # an echoed object's address adds nothing
 
 
 def comparable(outputs: list[str]) -> list[str]:
