@@ -18,7 +18,7 @@
 #' @export
 #' @examplesIf xortorch_available() && nzchar(Sys.which("python3"))
 #' log <- file.path(tempdir(), "xor-run")
-#' m <- xor_train(xor_data(500, seed = 1), epochs = 20, seed = 1, log_dir = log)
+#' m <- xor_train(xor_data(2500, seed = 1), seed = 1, log_dir = log)  # the tutorial's fit, logged
 #' board <- xor_tensorboard(log, browse = FALSE)
 #' board$url
 #' board$stop()
