@@ -161,8 +161,30 @@ xt <- function() {
     start_python()
     check_python_stack()
     .state$module <- reticulate::import("xortorch")
+    clean_children_library_path()
   }
   .state$module
+}
+
+# Processes that Python starts from R (Dask or multiprocessing workers, TensorBoard) inherit R's LD_LIBRARY_PATH,
+# whose system library folder makes a Python with its own libpython (pyenv, conda) load the system's instead
+# ("undefined symbol" on import). Those processes need none of R's additions: R's own library folder, Java's, and
+# the system folders the loader searches anyway. The user's own entries stay.
+clean_children_library_path <- function() {
+  path <- Sys.getenv("LD_LIBRARY_PATH")
+  if (!nzchar(path)) return(invisible())
+  kept <- without_r_library_folders(path)
+  environ <- reticulate::import("os", convert = FALSE)$environ
+  if (nzchar(kept)) environ$`__setitem__`("LD_LIBRARY_PATH", kept) else environ$pop("LD_LIBRARY_PATH", NULL)
+  invisible()
+}
+
+without_r_library_folders <- function(path) {
+  entries <- strsplit(path, ":", fixed = TRUE)[[1]]
+  system <- grepl("^/(usr/)?lib(64)?(/[^/]+-linux-gnu)?/?$", entries)
+  r_own <- entries %in% c(R.home("lib"), normalizePath(R.home("lib"), mustWork = FALSE)) |
+    grepl("/jvm/.*/server/?$", entries)
+  paste(entries[nzchar(entries) & !system & !r_own], collapse = ":")
 }
 
 # Run a call into Python. A Python exception becomes a one-line R error, and a

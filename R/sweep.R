@@ -9,6 +9,12 @@
 #' @param weight_decay As for [xor_train()].
 #' @param lr Learning rates.
 #' @param seeds Whole numbers from 0 to 2^63 - 1 (`xortorch::xor_limits()`).
+#' @param executor `NULL` to train here, or a Python
+#'   `concurrent.futures.Executor` made through reticulate: a process pool, or
+#'   a Dask cluster's `client$get_executor()`, which trains chunks of the grid
+#'   on its workers with the same results as here (see the example).
+#' @param chunk_size Models per chunk with `executor`; `NULL` for about four
+#'   chunks per worker.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
 #'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and `converged`
 #'   (judged as [xor_train()] judges a fit), `loss`, a matrix column (models x
@@ -24,24 +30,25 @@
 #' s
 #' plot(s)
 #' best <- xor_sweep_model(s, which.max(s$accuracy))
+#' \dontrun{
+#' # On a Dask cluster (here one on this machine; pip install "xortorch[dask]"):
+#' distributed <- reticulate::import("distributed")
+#' client <- distributed$Client(distributed$LocalCluster(n_workers = 2L, threads_per_worker = 1L))
+#' s <- xor_sweep(xor_data(1000, seed = 1), lr = 10^seq(-3, 0, 0.5), seeds = 1:10, epochs = 30,
+#'                executor = client$get_executor())
+#' }
 xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0.01, 0.1, 1), seeds = 1:3,
                       hidden = 4, batch_size = 128, epochs = 100, device = "auto",
                       scale = !inherits(data, "xor_data"), weights = NULL, subset = NULL,
                       na.action = getOption("na.action"), weight_decay = 0, # nolint: object_name_linter.
-                      progress = interactive()) {
+                      progress = interactive(), executor = NULL, chunk_size = NULL) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
   if (missing(formula) || is.data.frame(formula)) environment(args$formula) <- parent.frame()
   data <- args$data  # what `scale`'s default looks at
-  if (!is.numeric(lr) || length(lr) == 0) {
-    abort("`lr` must be a numeric vector of positive numbers, not ", describe(lr), ".")
-  }
-  for (r in lr) check_positive(r, "lr")
-  if (!is.numeric(seeds) || is.factor(seeds) || length(seeds) == 0) {
-    abort("`seeds` must be a vector of whole numbers, not ", describe(seeds), ".")
-  }
-  seeds <- lapply(seeds, check_seed, name = "seeds")
+  check_rates(lr)
+  seeds <- check_seeds(seeds)
   hidden <- check_count(hidden, "hidden", maximum = "hidden")
   batch_size <- check_count(batch_size, "batch_size")
   epochs <- check_count(epochs, "epochs", maximum = "epochs")
@@ -49,16 +56,19 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
   weight_decay <- check_positive(weight_decay, "weight_decay", allow_zero = TRUE)
+  if (!is.null(chunk_size)) chunk_size <- check_count(chunk_size, "chunk_size")
 
   frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
   td <- training_data(frame)
   spec <- td$spec
-  res <- with_progress(progress, epochs, function(callback) {
+  # On an executor the epochs run elsewhere: no per-epoch callback to draw R's bar from.
+  res <- with_progress(progress && is.null(executor), epochs, function(callback) {
     py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = lapply(seeds, int_to_py), hidden = hidden,
       batch_size = int_to_py(batch_size), epochs = epochs, device = device, scale = scale, callback = callback,
-      sample_weight = py_args$weights, weight_decay = weight_decay
+      sample_weight = py_args$weights, weight_decay = weight_decay, executor = executor,
+      chunk_size = chunk_size
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights",
                 columns_for_messages(spec)),
     classes = class_names(spec))
@@ -69,6 +79,20 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   # The data once, for xor_sweep_model() to give each model what xor_train() keeps.
   attr(out, "training") <- list(td = td, frame = frame)
   out
+}
+
+check_rates <- function(lr) {
+  if (!is.numeric(lr) || length(lr) == 0) {
+    abort("`lr` must be a numeric vector of positive numbers, not ", describe(lr), ".")
+  }
+  for (r in lr) check_positive(r, "lr")
+}
+
+check_seeds <- function(seeds) {
+  if (!is.numeric(seeds) || is.factor(seeds) || length(seeds) == 0) {
+    abort("`seeds` must be a vector of whole numbers, not ", describe(seeds), ".")
+  }
+  lapply(seeds, check_seed, name = "seeds")
 }
 
 # sweep()'s columns as a data frame: the loss curves as a matrix column, the

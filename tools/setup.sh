@@ -35,7 +35,7 @@ venv="$repo/.venv"
 # xortorch is this checkout's.
 check='
 import sys, numpy, torch, matplotlib, tqdm, tensorboard, numba, pytest, pytest_cov, rpy2, ruff, mypy, pandas, sklearn
-import nbclient, nbformat, ipykernel
+import nbclient, nbformat, ipykernel, dask, distributed
 import xortorch
 assert numpy.__version__ < "2", numpy.__version__
 assert rpy2.__version__.startswith("3.5."), rpy2.__version__
@@ -50,6 +50,6 @@ else
   PIP_CONSTRAINT="$repo/tools/constraints.txt" R_LIBS="$repo/.Rlib" Rscript -e "xortorch::install_xortorch(
       envname = '$venv', torch = 'torch', source = '$repo', editable = TRUE,
       extra = c('rpy2', 'pytest', 'pytest-cov', 'ruff', 'mypy', 'pandas', 'scikit-learn', 'nbclient', 'nbformat',
-                'ipykernel'))"
+                'ipykernel', 'dask', 'distributed'))"
   "$venv/bin/python" -c "$check" "$repo"
 fi

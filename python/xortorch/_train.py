@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any, Callable, NamedTuple
 
@@ -456,6 +457,8 @@ def sweep(
     sample_weight: Any = None,
     weight_decay: float = 0.0,
     heartbeat: Callable[[], Any] | None = None,
+    executor: Any = None,
+    chunk_size: int | None = None,
 ) -> dict[str, Any]:
     """Train one model per (lr, seed) pair, all at once, vectorised over models.
 
@@ -476,6 +479,16 @@ def sweep(
         Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
         1, ``loss`` the (M,) mean losses); returning ``False`` stops every
         model there; an exception it raises propagates.
+    executor : concurrent.futures.Executor or None, default=None
+        Where to train: ``None`` here, on this machine's free cores; a
+        ``ProcessPoolExecutor``, or a Dask cluster's ``client.get_executor()``,
+        trains chunks of the grid there (the data goes to each Dask worker
+        once). Every model has the same bits as here, whatever the chunks and
+        workers. Not with ``callback`` or ``heartbeat``, which run here;
+        ``progress=True`` counts finished models.
+    chunk_size : int or None, default=None
+        Models per chunk with ``executor``; ``None``: about four chunks per
+        worker.
 
     Returns
     -------
@@ -496,6 +509,12 @@ def sweep(
         Arguments of the wrong type, as :func:`train` checks them.
     ValueError
         Arguments out of range, or more models x points than ``MAX_POINTS``.
+    RuntimeError
+        A Dask worker without xortorch, or with another version (named, before
+        any training).
+    xortorch._distributed.SweepIncomplete
+        Chunks that failed on the executor and could not be rerun: it names
+        the missing rows and keeps the finished chunks.
 
     Examples
     --------
@@ -523,6 +542,9 @@ def sweep(
             "use fewer `lr`/`seeds` or less data."
         )
     check_step_memory(len(grid), hidden, min(batch_size, data.X.shape[0]))
+    if executor is not None:
+        return _sweep_on(executor, chunk_size, progress, callback, heartbeat,
+                         (data, grid, hidden, batch_size, epochs, str(dev), weight_decay))  # fmt: skip
     with _progress_bar(progress, epochs, f"Training {len(grid)} models") as bar:
 
         def on_epoch(epoch: int, loss: torch.Tensor, current: Any) -> bool:
@@ -530,20 +552,39 @@ def sweep(
                 bar.update(1)
             return callback is None or callback(epoch + 1, loss.cpu().numpy()) is not False
 
-        result = fit(
-            data.X,
-            data.y,
-            seeds=[s for _, s in grid],
-            lrs=[r for r, _ in grid],
-            hidden=hidden,
-            batch_size=batch_size,
-            epochs=epochs,
-            device=dev,
-            on_epoch=None if callback is None and bar is None else on_epoch,
-            weights=data.weights,
-            weight_decay=weight_decay,
-            heartbeat=heartbeat,
-        )
+        return _sweep_grid(
+            data, grid, hidden, batch_size, epochs, dev, weight_decay,
+            on_epoch=None if callback is None and bar is None else on_epoch, heartbeat=heartbeat,
+        )  # fmt: skip
+
+
+def _sweep_grid(
+    data: TrainingData,
+    grid: list[tuple[float, int]],
+    hidden: int,
+    batch_size: int,
+    epochs: int,
+    dev: torch.device,
+    weight_decay: float,
+    *,
+    on_epoch: Callable[[int, torch.Tensor, Any], bool] | None = None,
+    heartbeat: Callable[[], Any] | None = None,
+) -> dict[str, Any]:
+    """The models of ``grid``'s (lr, seed) pairs, trained together: :func:`sweep`'s columns."""
+    result = fit(
+        data.X,
+        data.y,
+        seeds=[s for _, s in grid],
+        lrs=[r for r, _ in grid],
+        hidden=hidden,
+        batch_size=batch_size,
+        epochs=epochs,
+        device=dev,
+        on_epoch=on_epoch,
+        weights=data.weights,
+        weight_decay=weight_decay,
+        heartbeat=heartbeat,
+    )
     states = [unstack(result.params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
     verdict = _judge(result, stacked, data)
@@ -561,6 +602,51 @@ def sweep(
         "device": str(dev),
         **_record(data),
     }
+
+
+#: The columns of a sweep's result with one row per model; the rest are shared by all models.
+_PER_MODEL = ("lr", "seed", "final_loss", "accuracy", "diverged", "converged", "train_loss", "loss")
+
+
+def _sweep_chunk(settings: tuple, rows: list[int]) -> dict[str, Any]:
+    """One chunk of a sweep on an executor's worker: the models of ``rows`` of the grid."""
+    data, grid, hidden, batch_size, epochs, device, weight_decay = settings
+    chunk = [grid[row] for row in rows]
+    return _sweep_grid(data, chunk, hidden, batch_size, epochs, resolve_device(device), weight_decay)
+
+
+def _sweep_on(
+    executor: Any,
+    chunk_size: Any,
+    progress: bool,
+    callback: Callable[..., Any] | None,
+    heartbeat: Callable[[], Any] | None,
+    settings: tuple,
+) -> dict[str, Any]:
+    """:func:`sweep` on an executor: chunks of the grid, gathered in grid order."""
+    from . import __version__
+    from ._distributed import check_executor, check_workers, chunk_rows, map_chunks
+
+    check_executor(executor)
+    if callback is not None or heartbeat is not None:
+        raise ValueError(
+            "`callback` and `heartbeat` run in this process, so they cannot follow a sweep on an `executor`; "
+            "use `progress=True` to follow it."
+        )
+    if chunk_size is not None:
+        chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
+    grid = settings[1]
+    check_workers(executor, __version__)
+    started = time.perf_counter()
+    chunks = chunk_rows(len(grid), executor, chunk_size)
+    with _progress_bar(progress, len(grid), f"Training {len(grid)} models") as bar:
+        parts = map_chunks(executor, _sweep_chunk, settings, chunks, on_done=None if bar is None else bar.update)
+    merged = dict(parts[0])
+    for key in _PER_MODEL:
+        merged[key] = np.concatenate([part[key] for part in parts])
+    merged["state"] = {k: np.concatenate([part["state"][k] for part in parts]) for k in parts[0]["state"]}
+    merged["seconds"] = time.perf_counter() - started
+    return merged
 
 
 def sweep_model(result: dict[str, Any], i: int) -> dict[str, Any]:

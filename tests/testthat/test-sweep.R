@@ -48,3 +48,33 @@ test_that("bad arguments are caught in R and name themselves", {
   expect_error(xor_sweep(d, seeds = 1.5), "`seeds` must be a whole number")
   expect_error(xor_sweep(d, epochs = 0), "`epochs`")
 })
+
+test_that("R's library path is left out of what Python's child processes inherit, the user's entries kept", {
+  path <- paste(R.home("lib"), "/usr/lib/x86_64-linux-gnu", "/opt/cuda/lib64", "/usr/lib/jvm/default-java/lib/server",
+                "/lib", sep = ":")
+  expect_identical(xortorch:::without_r_library_folders(path), "/opt/cuda/lib64")
+  expect_identical(xortorch:::without_r_library_folders(R.home("lib")), "")
+})
+
+test_that("xor_sweep() runs on a Dask cluster started from R with the same results (issue 31)", {
+  skip_if_no_python()
+  if (!reticulate::py_module_available("distributed")) {
+    if (in_ci()) stop("CI=true but dask.distributed is not installed.", call. = FALSE)
+    skip("dask.distributed is not installed")
+  }
+  d <- xor_data(1000, seed = 1)
+  local <- xor_sweep(d, lr = c(0.1, 0.5), seeds = 1:3, epochs = 20, progress = FALSE)
+  distributed <- reticulate::import("distributed")
+  cluster <- distributed$LocalCluster(n_workers = 2L, threads_per_worker = 1L, host = "127.0.0.1",
+                                      dashboard_address = NULL, silence_logs = 40L)
+  client <- distributed$Client(cluster)
+  on.exit({
+    client$close()
+    cluster$close()
+  })
+  remote <- xor_sweep(d, lr = c(0.1, 0.5), seeds = 1:3, epochs = 20, executor = client$get_executor(),
+                      chunk_size = 2, progress = TRUE)
+  expect_identical(remote$loss, local$loss)
+  expect_identical(lapply(remote$model, `[[`, "state"), lapply(local$model, `[[`, "state"))
+  expect_error(xor_sweep(d, executor = "dask", progress = FALSE), "`executor` must be a concurrent.futures.Executor")
+})

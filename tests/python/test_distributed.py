@@ -1,0 +1,126 @@
+"""Sweeps on an executor (issue 31): a process pool and a real Dask LocalCluster on this machine (loopback, worker
+processes), with the same bits as a local sweep and as train()."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+from conftest import need
+
+import xortorch as xt
+from xortorch._distributed import SweepIncomplete
+
+GRID = {"lr": [0.05, 0.1, 0.5], "seeds": [1, 2, 3, 4], "epochs": 20}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return xt.make_data(1000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def local(data):
+    return xt.sweep(*data, **GRID)
+
+
+def assert_same_bits(a, b):
+    for key in ("lr", "seed", "final_loss", "accuracy", "diverged", "converged", "train_loss", "loss"):
+        assert np.array_equal(a[key], b[key]), key
+    for key in a["state"]:
+        assert np.array_equal(a["state"][key], b["state"][key]), key
+
+
+@pytest.fixture(scope="module")
+def client():
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        need(False, "dask.distributed is not installed")
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, silence_logs=40)  # fmt: skip
+    client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_a_process_pool_gives_the_local_sweeps_bits_whatever_the_chunks(data, local):
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for chunk_size in (None, 1, 5):
+            assert_same_bits(local, xt.sweep(*data, **GRID, executor=pool, chunk_size=chunk_size))
+    # Model i is train()'s.
+    model = xt.train(*data, lr=0.5, seed=3, epochs=20)
+    assert all(np.array_equal(model["state"][k], xt.sweep_model(local, 10)["state"][k]) for k in model["state"])
+
+
+def test_a_dask_cluster_gives_the_same_bits_and_gets_the_data_once(data, local, client):
+    scattered = []
+    scatter = client.scatter
+    client.scatter = lambda *args, **kwargs: scattered.append(1) or scatter(*args, **kwargs)
+    try:
+        result = xt.sweep(*data, **GRID, executor=client.get_executor(), chunk_size=2)
+    finally:
+        del client.scatter
+    assert_same_bits(local, result)
+    assert scattered == [1]  # six chunks, one scatter of the data to every worker
+
+
+def test_a_worker_with_another_xortorch_is_named_before_any_training(data, client, monkeypatch):
+    monkeypatch.setattr(xt, "__version__", "0.0.0")
+    named = r"^Dask worker tcp://127\.0\.0\.1:\d+ has xortorch \S+, this process 0\.0\.0"
+    with pytest.raises(RuntimeError, match=named):
+        xt.sweep(*data, **GRID, executor=client.get_executor())
+
+
+def test_what_an_executor_cannot_do_is_refused_by_name(data):
+    with pytest.raises(TypeError, match=r"^`executor` must be a concurrent\.futures\.Executor"):
+        xt.sweep(*data, **GRID, executor="dask")
+    with ProcessPoolExecutor(1) as pool:
+        with pytest.raises(ValueError, match=r"^`callback` and `heartbeat` run in this process"):
+            xt.sweep(*data, **GRID, executor=pool, callback=lambda epoch, loss: None)
+        with pytest.raises(ValueError, match=r"^`chunk_size` must be a whole number"):
+            xt.sweep(*data, **GRID, executor=pool, chunk_size=0)
+
+
+def test_a_worker_killed_mid_sweep_costs_nothing_but_time(data, client):
+    # Dask reruns the chunks a dead worker held; chunks are pure, so the rerun gives the same bits.
+    grid = {"lr": [0.1, 0.5], "seeds": list(range(6)), "epochs": 300}
+    reference = xt.sweep(*data, **grid)
+    pids = client.run(os.getpid)
+    result: dict = {}
+    worker = threading.Thread(
+        target=lambda: result.update(xt.sweep(*data, **grid, executor=client.get_executor(), chunk_size=1))
+    )
+    worker.start()
+    deadline = time.monotonic() + 60
+    while not any(client.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    victim = next(address for address, tasks in client.processing().items() if tasks)
+    os.kill(pids[victim], signal.SIGKILL)
+    worker.join(timeout=240)
+    assert not worker.is_alive(), "the sweep did not finish after a worker died"
+    assert_same_bits(reference, result)
+
+
+def test_a_chunk_that_cannot_finish_names_the_missing_rows_and_keeps_the_rest():
+    from xortorch._distributed import map_chunks
+
+    with ProcessPoolExecutor(1) as pool:
+        with pytest.raises(SweepIncomplete) as caught:
+            map_chunks(pool, _fail_on_rows_2_and_3, None, [range(0, 2), range(2, 4), range(4, 5)])
+    assert caught.value.rows == [2, 3]
+    assert caught.value.finished == [[0, 1], None, [4]]
+    assert "2 of 5 models did not finish (rows 2 to 3" in str(caught.value)
+
+
+def _fail_on_rows_2_and_3(shared, rows):
+    if 2 in rows:
+        raise ValueError("lost")
+    return rows
