@@ -203,6 +203,47 @@ def ten_thousand_models(epochs: int = 10, sampled: int = 200) -> dict:
     return {"sweep": sweep, "looped_estimate_seconds": looped, "speedup": looped / sweep["seconds"]}
 
 
+def goal_dask(repeats: int, workers: int = 2) -> dict | None:
+    """10,000 models (100 lr x 100 seeds, 10 epochs) on a LocalCluster of ``workers`` one-thread worker processes
+    against the local threaded sweep on the same cores, interleaved; per-model and per-chunk costs, and from them
+    the expected time of a 1,000,000-model grid."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        return None
+    X, y = xt.make_data(2500, seed=1)
+    grid = {"lr": [0.01 * 1.05**i for i in range(100)], "seeds": range(100), "epochs": 10}
+    models = 10_000
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=40) as cluster, Client(cluster) as client:  # fmt: skip
+        executor = client.get_executor()
+        xt.sweep(X, y, **{**grid, "lr": grid["lr"][:2]}, executor=executor)  # warm the workers' kernels
+        chunks = 4 * workers  # the default chunking
+        few = 2 * workers  # fewer, larger chunks: the per-chunk cost from the difference
+        times = interleaved(
+            {
+                "local": lambda: xt.sweep(X, y, **grid),
+                "dask": lambda: xt.sweep(X, y, **grid, executor=executor),
+                "dask, more chunks": lambda: xt.sweep(X, y, **grid, executor=executor, chunk_size=models // 64),
+                "dask, fewer chunks": lambda: xt.sweep(X, y, **grid, executor=executor, chunk_size=models // few),
+            },
+            repeats,
+        )
+    seconds = medians(times)
+    per_chunk = max(0.0, (seconds["dask, more chunks"] - seconds["dask, fewer chunks"]) / (64 - few))
+    per_model = (seconds["dask"] - chunks * per_chunk / workers) * workers / models
+    return {
+        "workers": workers,
+        "seconds": seconds,
+        "ratio": seconds["dask"] / seconds["local"],
+        "spread": spread(times["dask"], times["local"]),
+        "per_model_seconds": per_model,
+        "per_chunk_seconds": per_chunk,
+        # On N workers, M models in C chunks take about M x per_model / N + C x per_chunk / N.
+        "million_models_hours": {n: (1e6 * per_model + 4 * n * per_chunk) / n / 3600 for n in (10, 100, 1000)},
+    }
+
+
 def _spin() -> None:
     while True:
         pass
@@ -485,6 +526,15 @@ def markdown(r: dict) -> str:
             f"{show(cs['ratio'], cs['spread'])} "
             f"({cs['r_seconds']:.1f} vs {cs['python_seconds']:.1f} s) | medians of 5 interleaved runs |",
         ]
+    if r.get("dask"):
+        dk = r["dask"]
+        hours = ", ".join(f"{h:.2g} h on {n:,}" for n, h in dk["million_models_hours"].items())
+        lines.append(
+            f"| 10,000 models on a {dk['workers']}-worker Dask `LocalCluster` vs the local sweep on the same cores | "
+            f"{show(dk['ratio'], dk['spread'])} | {dk['per_model_seconds'] * 1e3:.2f} ms per model, "
+            f"{dk['per_chunk_seconds'] * 1e3:.0f} ms per chunk; a 1,000,000-model grid (10 epochs): {hours} "
+            "workers |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -510,6 +560,7 @@ def main() -> None:
         ("matmul", lambda: goal_matmul(args.repeats)),
         ("scale", goal_scale),
         ("bridge", goal_bridge),
+        ("dask", lambda: goal_dask(max(2, args.repeats // 2))),
     ]:
         print(f"== {name}", flush=True)
         results[name] = run()

@@ -124,3 +124,18 @@ def _fail_on_rows_2_and_3(shared, rows):
     if 2 in rows:
         raise ValueError("lost")
     return rows
+
+
+def test_grid_search_under_joblibs_dask_backend_gives_the_local_results(data, client):
+    # The scikit-learn way to spread a search: each fit a task. sweep(executor=) is the faster way for an lr x
+    # seed grid (models trained together); GridSearchCV is the way for any estimator setting and cross-validation.
+    import joblib
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = data
+    grid = {"lr": [0.1, 0.5], "hidden": [2, 4]}
+    local = GridSearchCV(xt.XORClassifier(epochs=30, random_state=1), grid, cv=3).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        remote = GridSearchCV(xt.XORClassifier(epochs=30, random_state=1), grid, cv=3, n_jobs=-1).fit(X, y)
+    assert np.array_equal(local.cv_results_["mean_test_score"], remote.cv_results_["mean_test_score"])
+    assert local.best_params_ == remote.best_params_
