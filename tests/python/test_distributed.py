@@ -139,3 +139,44 @@ def test_grid_search_under_joblibs_dask_backend_gives_the_local_results(data, cl
         remote = GridSearchCV(xt.XORClassifier(epochs=30, random_state=1), grid, cv=3, n_jobs=-1).fit(X, y)
     assert np.array_equal(local.cv_results_["mean_test_score"], remote.cv_results_["mean_test_score"])
     assert local.best_params_ == remote.best_params_
+
+
+CTRL_C = """
+import os, signal, threading, time
+import numpy as np
+import xortorch as xt
+from distributed import Client, LocalCluster
+
+if __name__ == "__main__":
+    X, y = xt.make_data(1000, seed=1)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=40) as cluster, Client(cluster) as client:
+        executor = client.get_executor()
+        xt.sweep(X, y, lr=[0.1], seeds=[1], epochs=5, executor=executor)  # warm
+        threading.Timer(2.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        started = time.monotonic()
+        try:
+            xt.sweep(X, y, lr=[0.1, 0.5], seeds=range(40), epochs=3000, executor=executor, chunk_size=1)
+            print("not interrupted")
+        except KeyboardInterrupt:
+            back = time.monotonic() - started - 2.0
+            deadline = time.monotonic() + 5  # the chunks already running finish; the rest never start
+            while any(client.processing().values()) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            idle = not any(client.processing().values())
+            again = xt.sweep(X, y, lr=[0.1], seeds=[1], epochs=5, executor=executor)
+            print(f"interrupted back={back:.2f} idle={idle} usable={np.isfinite(again['final_loss']).all()}")
+"""
+
+
+def test_ctrl_c_cancels_the_outstanding_chunks_and_leaves_the_cluster_usable(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(CTRL_C)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
+    found = re.search(r"interrupted back=([\d.]+) idle=(\w+) usable=(\w+)", out.stdout)
+    assert found, out.stdout + out.stderr[-2000:]
+    assert float(found[1]) < 2.0 and found[2] == "True" and found[3] == "True", found[0]
