@@ -1,12 +1,14 @@
 #' Train many models at once
 #'
-#' One model per combination of `lr` and `seeds`, trained together in one
-#' vectorised run. Each equals the model [xor_train()] gives with the same
-#' formula, data, learning rate and seed.
+#' One model per combination of `lr`, `seeds` and, where given several
+#' values, `hidden`, `batch_size`, `epochs` and `weight_decay`; models that
+#' share those settings train together in one vectorised run. Each equals the
+#' model [xor_train()] gives with the same formula, data and settings.
 #'
 #' @inheritParams xor_train
 #' @param weights,subset,na.action As for [xor_train()], evaluated in `data`.
-#' @param weight_decay As for [xor_train()].
+#' @param hidden,batch_size,epochs,weight_decay As for [xor_train()]; a
+#'   vector of values adds each to the grid.
 #' @param lr Learning rates.
 #' @param seeds Whole numbers from 0 to 2^63 - 1 (`xortorch::xor_limits()`).
 #' @param executor `NULL` to train here, or a Python
@@ -17,8 +19,9 @@
 #'   chunks per worker.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
 #'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and `converged`
-#'   (judged as [xor_train()] judges a fit), `loss`, a matrix column (models x
-#'   epochs), and `model`, a list column of the trained `xor_model`s (see
+#'   (judged as [xor_train()] judges a fit), the settings `hidden`,
+#'   `batch_size`, `epochs` and `weight_decay`, `loss`, a matrix column (models
+#'   x epochs; `NaN` past a model's own epochs), and `model`, a list column of the trained `xor_model`s (see
 #'   [xor_sweep_model()]). A model that diverged (where [xor_train()] stops
 #'   with an error) has an infinite `final_loss` and an `NA` accuracy; its
 #'   `loss` curve keeps what was measured. A sweep gives no warnings: read
@@ -49,36 +52,45 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   data <- args$data  # what `scale`'s default looks at
   check_rates(lr)
   seeds <- check_seeds(seeds)
-  hidden <- check_count(hidden, "hidden", maximum = "hidden")
-  batch_size <- check_count(batch_size, "batch_size")
-  epochs <- check_count(epochs, "epochs", maximum = "epochs")
+  hidden <- check_each(hidden, "hidden", check_count, maximum = "hidden")
+  batch_size <- lapply(check_each(batch_size, "batch_size", check_count), int_to_py)
+  epochs <- check_each(epochs, "epochs", check_count, maximum = "epochs")
+  weight_decay <- check_each(weight_decay, "weight_decay", check_positive, allow_zero = TRUE)
   device <- check_device(device)
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
-  weight_decay <- check_positive(weight_decay, "weight_decay", allow_zero = TRUE)
   if (!is.null(chunk_size)) chunk_size <- check_count(chunk_size, "chunk_size")
+  # R's bar follows the epochs of one group of models trained together, here.
+  one_group <- is.null(executor) && length(hidden) * length(batch_size) * length(epochs) * length(weight_decay) == 1
 
   frame <- training_frame(args$formula, data, substitute(weights), substitute(subset), na.action)
   td <- training_data(frame)
   spec <- td$spec
   # On an executor the epochs run elsewhere: no per-epoch callback to draw R's bar from.
-  res <- with_progress(progress && is.null(executor), epochs, function(callback) {
+  res <- with_progress(progress && one_group, epochs[[1]], function(callback) {
     py_args <- data_to_py(td$X, td$y, td$weights)
     py_call(xt()$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = lapply(seeds, int_to_py), hidden = hidden,
-      batch_size = int_to_py(batch_size), epochs = epochs, device = device, scale = scale, callback = callback,
+      batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback,
       sample_weight = py_args$weights, weight_decay = weight_decay, executor = executor,
       chunk_size = chunk_size
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights",
                 columns_for_messages(spec)),
     classes = class_names(spec))
   })
-  out <- sweep_from_py(res, spec, list(hidden = hidden, batch_size = batch_size, epochs = epochs, n = nrow(td$X),
-                                       scale = scale))
+  out <- sweep_from_py(res, spec, list(n = nrow(td$X), scale = scale))
   out$model <- lapply(out$model, with_formula, call = call, td = td)
   # The data once, for xor_sweep_model() to give each model what xor_train() keeps.
   attr(out, "training") <- list(td = td, frame = frame)
   out
+}
+
+# Each value of a setting the grid takes several of, checked; as a list for Python.
+check_each <- function(x, name, check, ...) {
+  if (!is.numeric(x) || is.factor(x) || length(x) == 0) {
+    abort("`", name, "` must be a number or a vector of numbers, not ", describe(x), ".")
+  }
+  lapply(x, check, name, ...)
 }
 
 check_rates <- function(lr) {
@@ -100,23 +112,34 @@ check_seeds <- function(seeds) {
 sweep_from_py <- function(res, spec, config) {
   out <- data.frame(lr = as.vector(res$lr), seed = as.vector(res$seed),
                     final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy),
-                    diverged = as.vector(res$diverged), converged = as.vector(res$converged))
+                    diverged = as.vector(res$diverged), converged = as.vector(res$converged),
+                    hidden = as.integer(res$hidden), batch_size = as.vector(res$batch_size),
+                    epochs = as.integer(res$epochs), weight_decay = as.vector(res$weight_decay))
   out$accuracy[is.nan(out$accuracy)] <- NA
-  out$loss <- matrix(res$loss, nrow = nrow(out))
+  out$loss <- matrix(res$loss, nrow = nrow(out))  # NaN past a model's own epochs
   state <- res$state
   train_loss <- as.vector(res$train_loss)
   out$model <- lapply(seq_len(nrow(out)), function(i) {
     one <- lapply(state[param_names], slice_first, i = i)
     model_from_py(list(
-      state = one, loss = out$loss[i, ], device = res$device %||% "cpu", seconds = res$seconds,
-      config = c(list(lr = out$lr[i], seed = out$seed[i]), config), converged = out$converged[i],
-      null_loss = res$null_loss, train_loss = train_loss[i], train_accuracy = out$accuracy[i],
-      scaling = res$scaling, ranges = res$ranges
+      state = unpad(one, out$hidden[i]), loss = out$loss[i, seq_len(out$epochs[i])], device = res$device %||% "cpu",
+      seconds = res$seconds,
+      config = c(as.list(out[i, c("lr", "seed", "hidden", "batch_size", "epochs", "weight_decay")]), config),
+      converged = out$converged[i], null_loss = res$null_loss, train_loss = train_loss[i],
+      train_accuracy = out$accuracy[i], scaling = res$scaling, ranges = res$ranges
     ), spec)
   })
   attr(out, "seconds") <- res$seconds
   class(out) <- c("xor_sweep", "data.frame")
   out
+}
+
+# A model's weights without the zero units that pad it to the sweep's largest hidden size.
+unpad <- function(state, hidden) {
+  state[["linear1.weight"]] <- state[["linear1.weight"]][seq_len(hidden), , drop = FALSE]
+  state[["linear1.bias"]] <- state[["linear1.bias"]][seq_len(hidden)]
+  state[["linear2.weight"]] <- state[["linear2.weight"]][seq_len(hidden)]
+  state
 }
 
 # Model i of an (M, ...) array: element (i, k) sits at i + M (k - 1) in R's column-major order.
@@ -130,7 +153,8 @@ slice_first <- function(w, i) {
 #' @param sweep An `xor_sweep` from [xor_sweep()].
 #' @param i Row number of the model.
 #' @returns The `xor_model` of row `i`: it predicts what
-#'   `xor_train(formula, data, lr = sweep$lr[i], seed = sweep$seed[i])` predicts.
+#'   `xor_train(formula, data, lr = sweep$lr[i], seed = sweep$seed[i])` predicts, with that row's `hidden`,
+#'   `batch_size`, `epochs` and `weight_decay`.
 #' @seealso [xor_sweep()], [xor_train()].
 #' @export
 #' @examplesIf xortorch_available()
@@ -149,10 +173,17 @@ xor_sweep_model <- function(sweep, i) {
 
 #' @export
 print.xor_sweep <- function(x, n = 20, ...) {
-  cat(sprintf("<xor_sweep> %d models (%d learning rates x %d seeds), %d epochs, trained together in %.2f s\n",
-              nrow(x), length(unique(x$lr)), length(unique(x$seed)), ncol(x$loss), attr(x, "seconds") %||% NA))
-  table <- data.frame(lr = x$lr, seed = x$seed, final_loss = round(x$final_loss, 4),
-                      accuracy = round(x$accuracy, 4))
+  epochs <- range(x$epochs %||% ncol(x$loss))
+  cat(sprintf("<xor_sweep> %d models (%d learning rates x %d seeds%s), %s epochs, trained in %.2f s\n",
+              nrow(x), length(unique(x$lr)), length(unique(x$seed)),
+              if (nrow(x) > length(unique(x$lr)) * length(unique(x$seed))) " x settings" else "",
+              if (epochs[1] == epochs[2]) epochs[1] else paste(epochs, collapse = " to "), attr(x, "seconds") %||% NA))
+  table <- data.frame(lr = x$lr, seed = x$seed)
+  for (setting in c("hidden", "batch_size", "epochs", "weight_decay")) {
+    if (length(unique(x[[setting]])) > 1) table[[setting]] <- x[[setting]]  # the settings the grid varies
+  }
+  table$final_loss <- round(x$final_loss, 4)
+  table$accuracy <- round(x$accuracy, 4)
   table$converged <- x$converged  # NULL for a sweep made before it existed
   print(utils::head(table, n), row.names = FALSE)
   if (nrow(x) > n) cat(sprintf("... and %d more rows: print(x, n = %d) shows all\n", nrow(x) - n, nrow(x)))

@@ -460,10 +460,12 @@ def sweep(
     executor: Any = None,
     chunk_size: int | None = None,
 ) -> dict[str, Any]:
-    """Train one model per (lr, seed) pair, all at once, vectorised over models.
+    """Train one model per combination of the settings, all at once, vectorised over models.
 
     Model ``i`` is the one ``train(X, y, lr=lr_i, seed=seed_i, ...)`` gives
-    (same initial weights, same batches), up to floating-point rounding.
+    (same initial weights, same batches, the same bits on the CPU). Models
+    that share ``hidden``, ``batch_size``, ``epochs`` and ``weight_decay``
+    train together in one call of the engine.
 
     Parameters
     ----------
@@ -473,7 +475,9 @@ def sweep(
         Learning rates; crossed with ``seeds``.
     seeds : sequence of int
         Seeds; crossed with ``lr``.
-    hidden, batch_size, epochs, device, scale, progress, sample_weight, weight_decay, heartbeat
+    hidden, batch_size, epochs, weight_decay : int (float) or sequence
+        As for :func:`train`; a sequence adds every value to the grid.
+    device, scale, progress, sample_weight, heartbeat
         As for :func:`train`.
     callback : callable or None, default=None
         Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
@@ -492,11 +496,16 @@ def sweep(
 
     Returns
     -------
-    result : dict of columns, one row per model (M = len(lr) * len(seeds))
-        ``lr`` (M,), ``seed`` (M,), ``final_loss`` (M,) the last epoch's loss,
+    result : dict of columns, one row per model (M, the product of the lengths)
+        Rows run over the settings, then ``lr``, then ``seeds`` (the last
+        fastest). ``lr`` (M,), ``seed`` (M,), ``hidden``, ``batch_size``,
+        ``epochs``, ``weight_decay`` (M,), ``final_loss`` (M,) the last epoch's loss,
         ``accuracy`` (M,) on ``(X, y)``, ``diverged`` (M,) and ``converged``
         (M,) as :func:`train` judges them, ``train_loss`` (M,), ``loss`` (M,
-        epochs), ``state`` (the weights, each with a leading model dimension),
+        epochs; NaN past a model's own epochs), ``state`` (the weights, each
+        with a leading model dimension; a model with fewer hidden units than
+        the largest is padded with zero units, which change no prediction, and
+        :func:`sweep_model` takes them off),
         ``seconds``, ``device``, and as in :func:`train`'s model ``null_loss``,
         ``scaling``, ``ranges``, ``feature_names``. A model that diverged
         (where ``train`` raises) has ``final_loss`` inf and ``accuracy`` NaN
@@ -530,32 +539,76 @@ def sweep(
     data = _training_data(X, y, scale=scale, start=None, sample_weight=sample_weight)
     lrs = _check_sequence(lr, "lr", check_lr)
     seed_list = _check_sequence(seeds, "seeds", resolve_seed_strict)
-    hidden, batch_size, epochs = _check_options(hidden, batch_size, epochs, "fast")
+    settings = list(
+        itertools.product(
+            _check_sequence(hidden, "hidden", lambda v: check_int(v, "hidden", minimum=1, maximum=MAX_HIDDEN)),
+            _check_sequence(batch_size, "batch_size", lambda v: check_int(v, "batch_size", minimum=1)),
+            _check_sequence(epochs, "epochs", lambda v: check_int(v, "epochs", minimum=1, maximum=MAX_EPOCHS)),
+            _check_sequence(weight_decay, "weight_decay", lambda v: check_number(v, "weight_decay", allow_zero=True)),
+        )
+    )
     dev = resolve_device(device)
-    weight_decay = check_number(weight_decay, "weight_decay", allow_zero=True)
     progress = check_flag(progress, "progress")
     _check_callables(callback=callback, heartbeat=heartbeat)
-    grid = list(itertools.product(lrs, seed_list))
-    if len(grid) * data.X.shape[0] > MAX_POINTS:
+    if (callback is not None or heartbeat is not None) and len(settings) > 1:
         raise ValueError(
-            f"{len(grid)} models x {data.X.shape[0]:,} points exceeds the limit of {MAX_POINTS:,}; "
+            "`callback` and `heartbeat` follow one group of models trained together; with several `hidden`, "
+            "`batch_size`, `epochs` or `weight_decay` values, use `progress=True` or one sweep per setting."
+        )
+    # Settings outermost, then lr, then seed: with one value of each setting, the (lr, seed) grid as always.
+    grid = [Row(r, sd, *setting) for setting in settings for r, sd in itertools.product(lrs, seed_list)]
+    n = data.X.shape[0]
+    if len(grid) * n > MAX_POINTS:
+        raise ValueError(
+            f"{len(grid)} models x {n:,} points exceeds the limit of {MAX_POINTS:,}; "
             "use fewer `lr`/`seeds` or less data."
         )
-    check_step_memory(len(grid), hidden, min(batch_size, data.X.shape[0]))
+    for h, b, _, _ in settings:
+        check_step_memory(len(lrs) * len(seed_list), h, min(b, n))
     if executor is not None:
-        return _sweep_on(executor, chunk_size, progress, callback, heartbeat,
-                         (data, grid, hidden, batch_size, epochs, str(dev), weight_decay))  # fmt: skip
-    with _progress_bar(progress, epochs, f"Training {len(grid)} models") as bar:
+        return _sweep_on(executor, chunk_size, progress, callback, heartbeat, (data, grid, str(dev)))
+    total_epochs = sum(setting[2] for setting in settings)
+    with _progress_bar(progress, total_epochs, f"Training {len(grid)} models") as bar:
 
         def on_epoch(epoch: int, loss: torch.Tensor, current: Any) -> bool:
             if bar is not None:
                 bar.update(1)
             return callback is None or callback(epoch + 1, loss.cpu().numpy()) is not False
 
-        return _sweep_grid(
-            data, grid, hidden, batch_size, epochs, dev, weight_decay,
-            on_epoch=None if callback is None and bar is None else on_epoch, heartbeat=heartbeat,
-        )  # fmt: skip
+        follow = None if callback is None and bar is None else on_epoch
+        return _sweep_rows(data, grid, dev, on_epoch=follow, heartbeat=heartbeat)
+
+
+class Row(NamedTuple):
+    """One model of a sweep's grid."""
+
+    lr: float
+    seed: int
+    hidden: int
+    batch_size: int
+    epochs: int
+    weight_decay: float
+
+
+def _sweep_rows(
+    data: TrainingData,
+    rows: list[Row],
+    dev: torch.device,
+    *,
+    on_epoch: Callable[[int, torch.Tensor, Any], bool] | None = None,
+    heartbeat: Callable[[], Any] | None = None,
+) -> dict[str, Any]:
+    """The models of ``rows``: each run of rows with the same shape and schedule trained together."""
+    parts = []
+    for (h, b, e, wd), group in itertools.groupby(rows, key=lambda row: row[2:]):
+        pairs = [(row.lr, row.seed) for row in group]
+        part = _sweep_grid(data, pairs, h, b, e, dev, wd, on_epoch=on_epoch, heartbeat=heartbeat)
+        for key, value in (("hidden", h), ("batch_size", b), ("epochs", e), ("weight_decay", wd)):
+            part[key] = np.full(len(pairs), value, dtype=np.float64 if key == "weight_decay" else np.int64)
+        parts.append(part)
+    merged = _merge_parts(parts)
+    merged["seconds"] = sum(part["seconds"] for part in parts)
+    return merged
 
 
 def _sweep_grid(
@@ -605,14 +658,46 @@ def _sweep_grid(
 
 
 #: The columns of a sweep's result with one row per model; the rest are shared by all models.
-_PER_MODEL = ("lr", "seed", "final_loss", "accuracy", "diverged", "converged", "train_loss", "loss")
+_PER_MODEL = (
+    "lr", "seed", "hidden", "batch_size", "epochs", "weight_decay",
+    "final_loss", "accuracy", "diverged", "converged", "train_loss",
+)  # fmt: skip
+
+
+def _merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sweep results one after the other. Models of fewer hidden units are padded with zero units, which add
+    nothing to any prediction (tanh(0) x 0), and shorter loss curves with NaN, so that every column stacks;
+    ``sweep_model`` takes the padding off again."""
+    if len(parts) == 1:
+        return parts[0]
+    merged = dict(parts[0])
+    for key in _PER_MODEL:
+        merged[key] = np.concatenate([part[key] for part in parts])
+    epochs = max(part["loss"].shape[1] for part in parts)
+    merged["loss"] = np.concatenate(
+        [np.pad(part["loss"], ((0, 0), (0, epochs - part["loss"].shape[1])), constant_values=np.nan) for part in parts]
+    )
+    hidden = max(part["state"]["linear1.bias"].shape[1] for part in parts)
+    axis = {"linear1.weight": 1, "linear1.bias": 1, "linear2.weight": 2, "linear2.bias": None}
+    state = {}
+    for key, along in axis.items():
+        padded = []
+        for part in parts:
+            value = part["state"][key]
+            if along is not None:
+                widths = [(0, 0)] * value.ndim
+                widths[along] = (0, hidden - value.shape[along])
+                value = np.pad(value, widths)
+            padded.append(value)
+        state[key] = np.concatenate(padded)
+    merged["state"] = state
+    return merged
 
 
 def _sweep_chunk(settings: tuple, rows: list[int]) -> dict[str, Any]:
     """One chunk of a sweep on an executor's worker: the models of ``rows`` of the grid."""
-    data, grid, hidden, batch_size, epochs, device, weight_decay = settings
-    chunk = [grid[row] for row in rows]
-    return _sweep_grid(data, chunk, hidden, batch_size, epochs, resolve_device(device), weight_decay)
+    data, grid, device = settings
+    return _sweep_rows(data, [grid[row] for row in rows], resolve_device(device))
 
 
 def _sweep_on(
@@ -641,10 +726,7 @@ def _sweep_on(
     chunks = chunk_rows(len(grid), executor, chunk_size)
     with _progress_bar(progress, len(grid), f"Training {len(grid)} models") as bar:
         parts = map_chunks(executor, _sweep_chunk, settings, chunks, on_done=None if bar is None else bar.update)
-    merged = dict(parts[0])
-    for key in _PER_MODEL:
-        merged[key] = np.concatenate([part[key] for part in parts])
-    merged["state"] = {k: np.concatenate([part["state"][k] for part in parts]) for k in parts[0]["state"]}
+    merged = dict(_merge_parts(parts))
     merged["seconds"] = time.perf_counter() - started
     return merged
 
@@ -684,10 +766,21 @@ def sweep_model(result: dict[str, Any], i: int) -> dict[str, Any]:
     models = len(result["lr"])
     i = check_int(i, "i", minimum=0, maximum=models - 1)
     loss = result["loss"][i]
+    state = {k: np.array(v[i]) for k, v in result["state"].items()}
+    config: dict[str, Any] = {"lr": float(result["lr"][i]), "seed": int(result["seed"][i])}
+    if "hidden" in result:  # take off the padding of a grid of several sizes and schedules
+        hidden, epochs = int(result["hidden"][i]), int(result["epochs"][i])
+        state["linear1.weight"] = state["linear1.weight"][:hidden].copy()
+        state["linear1.bias"] = state["linear1.bias"][:hidden].copy()
+        state["linear2.weight"] = state["linear2.weight"][:, :hidden].copy()
+        loss = loss[:epochs]
+        config.update(hidden=hidden, batch_size=int(result["batch_size"][i]),
+                      weight_decay=float(result["weight_decay"][i]))  # fmt: skip
+    config["epochs"] = int(loss.size)
     return {
-        "state": {k: np.array(v[i]) for k, v in result["state"].items()},
+        "state": state,
         "loss": loss.copy(),
-        "config": {"lr": float(result["lr"][i]), "seed": int(result["seed"][i]), "epochs": int(loss.size)},
+        "config": config,
         "device": result["device"],
         "seconds": result["seconds"],
         "train_loss": float(result["train_loss"][i]),

@@ -31,8 +31,9 @@ def local(data):
 
 
 def assert_same_bits(a, b):
-    for key in ("lr", "seed", "final_loss", "accuracy", "diverged", "converged", "train_loss", "loss"):
+    for key in ("lr", "seed", "final_loss", "accuracy", "diverged", "converged", "train_loss"):
         assert np.array_equal(a[key], b[key]), key
+    assert np.array_equal(a["loss"], b["loss"], equal_nan=True)
     for key in a["state"]:
         assert np.array_equal(a["state"][key], b["state"][key]), key
 
@@ -180,3 +181,24 @@ def test_ctrl_c_cancels_the_outstanding_chunks_and_leaves_the_cluster_usable(tmp
     found = re.search(r"interrupted back=([\d.]+) idle=(\w+) usable=(\w+)", out.stdout)
     assert found, out.stdout + out.stderr[-2000:]
     assert float(found[1]) < 2.0 and found[2] == "True" and found[3] == "True", found[0]
+
+
+def test_a_grid_of_sizes_schedules_and_decays_gives_train_s_models_here_and_on_an_executor(data):
+    # Issue 31: hidden, batch_size, epochs and weight_decay as lists; models that share them train together.
+    grid = {"lr": [0.1, 0.5], "seeds": [1], "hidden": [2, 4], "epochs": [5, 10], "weight_decay": [0.0, 0.01]}
+    here = xt.sweep(*data, **grid)
+    assert here["loss"].shape == (16, 10) and np.isnan(here["loss"][0, 5:]).all()
+    assert here["state"]["linear1.weight"].shape == (16, 4, 2)
+    for i in range(16):
+        model = xt.sweep_model(here, i)
+        c = model["config"]
+        alone = xt.train(*data, lr=c["lr"], seed=c["seed"], hidden=c["hidden"], epochs=c["epochs"],
+                         weight_decay=c["weight_decay"], batch_size=c["batch_size"])  # fmt: skip
+        assert all(np.array_equal(alone["state"][k], model["state"][k]) for k in alone["state"]), c
+        assert np.array_equal(alone["loss"], model["loss"]) and model["state"]["linear1.bias"].shape == (c["hidden"],)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = xt.sweep(*data, **grid, executor=pool, chunk_size=3)  # chunks that cut across the groups
+    assert_same_bits(here, there)
+    assert np.array_equal(here["loss"], there["loss"], equal_nan=True)
+    with pytest.raises(ValueError, match=r"^`callback` and `heartbeat` follow one group"):
+        xt.sweep(*data, **grid, callback=lambda epoch, loss: None)

@@ -78,3 +78,25 @@ test_that("xor_sweep() runs on a Dask cluster started from R with the same resul
   expect_identical(lapply(remote$model, `[[`, "state"), lapply(local$model, `[[`, "state"))
   expect_error(xor_sweep(d, executor = "dask", progress = FALSE), "`executor` must be a concurrent.futures.Executor")
 })
+
+test_that("a grid of sizes, schedules and decays gives xor_train()'s models, each with its own settings (issue 31)", {
+  skip_if_no_python()
+  d <- xor_data(600, seed = 1)
+  s <- suppressWarnings(xor_sweep(d, lr = c(0.1, 0.5), seeds = 1, hidden = c(2, 4), epochs = c(5, 10),
+                                  weight_decay = c(0, 0.01), progress = FALSE))
+  expect_identical(nrow(s), 16L)
+  expect_identical(dim(s$loss), c(16L, 10L))
+  expect_true(all(is.nan(s$loss[s$epochs == 5, 6:10])))
+  for (i in c(1, 6, 11, 16)) {
+    m <- xor_sweep_model(s, i)
+    alone <- suppressWarnings(xor_train(d, lr = s$lr[i], seed = s$seed[i], hidden = s$hidden[i], epochs = s$epochs[i],
+                                        weight_decay = s$weight_decay[i], progress = FALSE))
+    expect_identical(m$state, alone$state, info = i)
+    expect_identical(m$loss, alone$loss, info = i)
+    expect_identical(m$config$hidden, s$hidden[i])
+  }
+  printed <- capture.output(print(s))
+  expect_match(printed[1], "16 models (2 learning rates x 1 seeds x settings), 5 to 10 epochs", fixed = TRUE)
+  expect_match(printed[2], "lr seed hidden epochs weight_decay final_loss accuracy", fixed = TRUE)
+  expect_error(xor_sweep(d, hidden = c(2, -1), progress = FALSE), "`hidden` must be a whole number")
+})
