@@ -17,6 +17,11 @@
 #'   on its workers with the same results as here (see the example).
 #' @param chunk_size Models per chunk with `executor`; `NULL` for about four
 #'   chunks per worker.
+#' @param valid A data frame of held-out rows every model is measured on
+#'   after each epoch, as in [xor_train()] (a fraction is [xor_train()]'s only:
+#'   it would split the rows differently for each seed).
+#' @param patience,min_delta As for [xor_train()], per model: a model stops as
+#'   it would alone and keeps its best validation epoch's weights.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
 #'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and `converged`
 #'   (judged as [xor_train()] judges a fit), the settings `hidden`,
@@ -44,7 +49,8 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
                       hidden = 4, batch_size = 128, epochs = 100, device = "auto",
                       scale = !inherits(data, "xor_data"), weights = NULL, subset = NULL,
                       na.action = getOption("na.action"), weight_decay = 0, # nolint: object_name_linter.
-                      progress = interactive(), executor = NULL, chunk_size = NULL) {
+                      valid = NULL, patience = NULL, min_delta = 0, progress = interactive(), executor = NULL,
+                      chunk_size = NULL) {
   call <- model_call(match.call(), formula)
   args <- formula_and_data(formula, data, missing(data))
   # The tutorial's formula, when defaulted, is read where the call was made, as a typed one would be.
@@ -60,6 +66,12 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   scale <- check_flag(scale, "scale")
   progress <- check_flag(progress, "progress")
   if (!is.null(chunk_size)) chunk_size <- check_count(chunk_size, "chunk_size")
+  if (!is.null(patience)) patience <- check_count(patience, "patience")
+  min_delta <- check_positive(min_delta, "min_delta", allow_zero = TRUE)
+  if (is_number(valid)) {
+    abort("`valid` as a fraction would split the rows by seed, so each seed would train on other rows: give a ",
+          "data frame of held-out rows, or xor_train() one model at a time.")
+  }
   # R's bar follows the epochs of one group of models trained together, here.
   one_group <- is.null(executor) && length(hidden) * length(batch_size) * length(epochs) * length(weight_decay) == 1
 
@@ -73,12 +85,12 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = lapply(seeds, int_to_py), hidden = hidden,
       batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback,
       sample_weight = py_args$weights, weight_decay = weight_decay, executor = executor,
-      chunk_size = chunk_size
+      chunk_size = chunk_size, valid = valid_to_py(valid, spec), patience = patience, min_delta = min_delta
     ), rename = c(X = "data", y = paste0("data$", spec$response), sample_weight = "weights",
                 columns_for_messages(spec)),
     classes = class_names(spec))
   })
-  out <- sweep_from_py(res, spec, list(n = nrow(td$X), scale = scale))
+  out <- sweep_from_py(res, spec, c(list(n = nrow(td$X), scale = scale), steering_config(valid, patience, NULL)))
   out$model <- lapply(out$model, with_formula, call = call, td = td)
   # The data once, for xor_sweep_model() to give each model what xor_train() keeps.
   attr(out, "training") <- list(td = td, frame = frame)
@@ -119,15 +131,21 @@ sweep_from_py <- function(res, spec, config) {
   out$loss <- matrix(res$loss, nrow = nrow(out))  # NaN past a model's own epochs
   state <- res$state
   train_loss <- as.vector(res$train_loss)
+  run <- if (is.null(res$epochs_run)) out$epochs else as.integer(res$epochs_run)
+  if (!is.null(res$valid_loss)) out$best_epoch <- as.integer(res$best_epoch)
   out$model <- lapply(seq_len(nrow(out)), function(i) {
     one <- lapply(state[param_names], slice_first, i = i)
-    model_from_py(list(
-      state = unpad(one, out$hidden[i]), loss = out$loss[i, seq_len(out$epochs[i])], device = res$device %||% "cpu",
+    epochs <- seq_len(run[i])
+    model_from_py(c(list(
+      state = unpad(one, out$hidden[i]), loss = out$loss[i, epochs], device = res$device %||% "cpu",
       seconds = res$seconds,
       config = c(as.list(out[i, c("lr", "seed", "hidden", "batch_size", "epochs", "weight_decay")]), config),
       converged = out$converged[i], null_loss = res$null_loss, train_loss = train_loss[i],
       train_accuracy = out$accuracy[i], scaling = res$scaling, ranges = res$ranges
-    ), spec)
+    ), if (!is.null(res$valid_loss)) list(
+      valid_loss = res$valid_loss[i, epochs], valid_accuracy = res$valid_accuracy[i, epochs],
+      best_epoch = out$best_epoch[i], stopped_by = if (run[i] < out$epochs[i]) "early stopping" else "epochs"
+    )), spec)
   })
   attr(out, "seconds") <- res$seconds
   class(out) <- c("xor_sweep", "data.frame")

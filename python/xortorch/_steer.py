@@ -183,3 +183,55 @@ class Monitor:
             self.stopped_by = "early stopping"
             return False
         return True
+
+
+class SweepMonitor:
+    """Validation for M models trained together, judged each as :class:`Monitor` judges one model.
+
+    Records each model's validation loss and accuracy per epoch and its best epoch and weights (a loss lower
+    than the best by more than ``min_delta``). With ``patience``, a model stops, as it would alone, once its
+    loss has not improved for ``patience`` epochs: from then on its best weights and curves stay as they were
+    while the others train on, and the engine stops when every model has stopped. ``follow`` (a progress
+    display) is called first, every epoch.
+    """
+
+    def __init__(
+        self,
+        valid: tuple[np.ndarray, np.ndarray],
+        *,
+        models: int,
+        patience: int | None,
+        min_delta: float,
+        follow: Callable[[int, torch.Tensor, Any], bool] | None = None,
+    ) -> None:
+        self.valid, self.patience, self.min_delta, self.follow = valid, patience, min_delta, follow
+        self.valid_loss: list[np.ndarray] = []
+        self.valid_accuracy: list[np.ndarray] = []
+        self.best_loss = np.full(models, np.inf)
+        self.best_epoch = np.zeros(models, dtype=np.int64)
+        self.best: tuple[torch.Tensor, ...] | None = None
+        self.stopped = np.zeros(models, dtype=np.int64)  # the epoch each model stopped at; 0 while it runs
+
+    def __call__(self, epoch: int, loss: torch.Tensor, current: Callable[[], tuple[torch.Tensor, ...]]) -> bool:
+        if self.follow is not None and self.follow(epoch, loss, current) is False:
+            return False
+        params = current()
+        state = {name: p.detach().cpu().numpy() for name, p in zip(PARAM_NAMES, params)}
+        X_valid, y_valid = self.valid
+        logits = stacked_logits(state, X_valid)
+        self.valid_loss.append(bce(logits, y_valid))
+        self.valid_accuracy.append(accuracy(torch.sigmoid(torch.from_numpy(logits)).numpy(), y_valid))
+        running = self.stopped == 0
+        better = running & (self.valid_loss[-1] < self.best_loss - self.min_delta)
+        self.best_loss[better], self.best_epoch[better] = self.valid_loss[-1][better], epoch + 1
+        if self.best is None:
+            self.best = tuple(p.detach().clone() for p in params)
+        else:
+            mask = torch.from_numpy(better)
+            for kept, now in zip(self.best, params):
+                kept[mask] = now[mask].to(kept.dtype)
+        if self.patience is not None:
+            self.stopped[running & (epoch + 1 - self.best_epoch >= self.patience)] = epoch + 1
+            if (self.stopped > 0).all():
+                return False
+        return True

@@ -26,7 +26,7 @@ from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
 from ._predict import logits_by_models
 from ._scaling import check_scaling, fold, scaling_of, standardize, unfold, unstandardize
-from ._steer import Monitor, check_valid, check_valid_pair, class_weights, stratified_split
+from ._steer import Monitor, SweepMonitor, check_valid, check_valid_pair, class_weights, stratified_split
 from ._tensorboard import Logger, check_log_dir
 from ._validation import (
     MAX_EPOCHS,
@@ -457,6 +457,9 @@ def sweep(
     sample_weight: Any = None,
     weight_decay: float = 0.0,
     heartbeat: Callable[[], Any] | None = None,
+    valid: Any = None,
+    patience: int | None = None,
+    min_delta: float = 0.0,
     executor: Any = None,
     chunk_size: int | None = None,
 ) -> dict[str, Any]:
@@ -483,6 +486,13 @@ def sweep(
         Called as ``callback(epoch, loss)`` after each epoch (epoch counts from
         1, ``loss`` the (M,) mean losses); returning ``False`` stops every
         model there; an exception it raises propagates.
+    valid : (X_valid, y_valid) or None, default=None
+        Held-out data every model is measured on after each epoch, as in
+        :func:`train`. (A fraction is :func:`train`'s only: it splits the rows
+        by seed, so the seeds would train on different rows.)
+    patience, min_delta
+        As for :func:`train`, per model: a model stops as it would alone, and
+        keeps its best validation epoch's weights.
     executor : concurrent.futures.Executor or None, default=None
         Where to train: ``None`` here, on this machine's free cores; a
         ``ProcessPoolExecutor``, or a Dask cluster's ``client.get_executor()``,
@@ -505,7 +515,10 @@ def sweep(
         epochs; NaN past a model's own epochs), ``state`` (the weights, each
         with a leading model dimension; a model with fewer hidden units than
         the largest is padded with zero units, which change no prediction, and
-        :func:`sweep_model` takes them off),
+        :func:`sweep_model` takes them off), with ``valid`` also
+        ``valid_loss`` and ``valid_accuracy`` (M, epochs), ``best_epoch`` and
+        ``epochs_run`` (M,) (a model stopped by ``patience`` has NaN curves
+        after its last epoch),
         ``seconds``, ``device``, and as in :func:`train`'s model ``null_loss``,
         ``scaling``, ``ranges``, ``feature_names``. A model that diverged
         (where ``train`` raises) has ``final_loss`` inf and ``accuracy`` NaN
@@ -536,7 +549,17 @@ def sweep(
     >>> runs["state"]["linear1.weight"].shape  # models x hidden x inputs
     (4, 4, 2)
     """
-    data = _training_data(X, y, scale=scale, start=None, sample_weight=sample_weight)
+    if isinstance(check_valid(valid), float):
+        raise ValueError(
+            "`valid` as a fraction splits the rows by seed, so each seed would train on other rows; give held-out "
+            "data, `valid=(X_valid, y_valid)`, or train() one model at a time."
+        )
+    data = _training_data(X, y, scale=scale, start=None, sample_weight=sample_weight, valid=valid)
+    min_delta = check_number(min_delta, "min_delta", allow_zero=True)
+    if patience is not None:
+        patience = check_int(patience, "patience", minimum=1)
+        if data.valid is None:
+            raise ValueError("`patience` stops on the validation loss: give `valid` too.")
     lrs = _check_sequence(lr, "lr", check_lr)
     seed_list = _check_sequence(seeds, "seeds", resolve_seed_strict)
     settings = list(
@@ -566,7 +589,9 @@ def sweep(
     for h, b, _, _ in settings:
         check_step_memory(len(lrs) * len(seed_list), h, min(b, n))
     if executor is not None:
-        return _sweep_on(executor, chunk_size, progress, callback, heartbeat, (data, grid, str(dev)))
+        return _sweep_on(
+            executor, chunk_size, progress, callback, heartbeat, (data, grid, str(dev), patience, min_delta)
+        )
     total_epochs = sum(setting[2] for setting in settings)
     with _progress_bar(progress, total_epochs, f"Training {len(grid)} models") as bar:
 
@@ -576,7 +601,7 @@ def sweep(
             return callback is None or callback(epoch + 1, loss.cpu().numpy()) is not False
 
         follow = None if callback is None and bar is None else on_epoch
-        return _sweep_rows(data, grid, dev, on_epoch=follow, heartbeat=heartbeat)
+        return _sweep_rows(data, grid, dev, patience, min_delta, on_epoch=follow, heartbeat=heartbeat)
 
 
 class Row(NamedTuple):
@@ -594,6 +619,8 @@ def _sweep_rows(
     data: TrainingData,
     rows: list[Row],
     dev: torch.device,
+    patience: int | None = None,
+    min_delta: float = 0.0,
     *,
     on_epoch: Callable[[int, torch.Tensor, Any], bool] | None = None,
     heartbeat: Callable[[], Any] | None = None,
@@ -602,7 +629,10 @@ def _sweep_rows(
     parts = []
     for (h, b, e, wd), group in itertools.groupby(rows, key=lambda row: row[2:]):
         pairs = [(row.lr, row.seed) for row in group]
-        part = _sweep_grid(data, pairs, h, b, e, dev, wd, on_epoch=on_epoch, heartbeat=heartbeat)
+        part = _sweep_grid(
+            data, pairs, h, b, e, dev, wd, on_epoch=on_epoch, heartbeat=heartbeat, patience=patience,
+            min_delta=min_delta,
+        )  # fmt: skip
         for key, value in (("hidden", h), ("batch_size", b), ("epochs", e), ("weight_decay", wd)):
             part[key] = np.full(len(pairs), value, dtype=np.float64 if key == "weight_decay" else np.int64)
         parts.append(part)
@@ -622,8 +652,14 @@ def _sweep_grid(
     *,
     on_epoch: Callable[[int, torch.Tensor, Any], bool] | None = None,
     heartbeat: Callable[[], Any] | None = None,
+    patience: int | None = None,
+    min_delta: float = 0.0,
 ) -> dict[str, Any]:
     """The models of ``grid``'s (lr, seed) pairs, trained together: :func:`sweep`'s columns."""
+    monitor = None
+    if data.valid is not None:
+        monitor = SweepMonitor(data.valid, models=len(grid), patience=patience, min_delta=min_delta, follow=on_epoch)
+        on_epoch = monitor
     result = fit(
         data.X,
         data.y,
@@ -638,18 +674,30 @@ def _sweep_grid(
         weight_decay=weight_decay,
         heartbeat=heartbeat,
     )
+    run = np.full(len(grid), result.losses.shape[1], dtype=np.int64)
+    curves: dict[str, np.ndarray] = {"loss": result.losses}
+    if monitor is not None:
+        if patience is not None and monitor.best is not None:  # each model's best validation epoch's weights
+            result = result._replace(params=monitor.best)
+        run = np.where(monitor.stopped > 0, monitor.stopped, run)
+        curves["valid_loss"] = np.stack(monitor.valid_loss, axis=1)
+        curves["valid_accuracy"] = np.stack(monitor.valid_accuracy, axis=1)
+        # What a model would not have trained alone: its curves end with its last epoch.
+        after = np.arange(result.losses.shape[1])[None, :] >= run[:, None]
+        curves = {name: np.where(after, np.nan, curve) for name, curve in curves.items()}
     states = [unstack(result.params, i) for i in range(len(grid))]
     stacked = {k: np.stack([s[k] for s in states]) for k in states[0]}
     verdict = _judge(result, stacked, data)
     return {
         "lr": np.array([r for r, _ in grid], dtype=np.float64),
         "seed": np.array([s for _, s in grid], dtype=np.int64),
-        "final_loss": np.where(verdict.diverged, np.inf, result.losses[:, -1]),
+        "final_loss": np.where(verdict.diverged, np.inf, result.losses[np.arange(len(grid)), run - 1]),
         "accuracy": verdict.train_accuracy.astype(np.float64),
         "diverged": verdict.diverged,
         "converged": verdict.converged,
         "train_loss": np.where(verdict.diverged, np.inf, verdict.train_loss),
-        "loss": result.losses,
+        **curves,
+        **({} if monitor is None else {"best_epoch": monitor.best_epoch.copy(), "epochs_run": run}),
         "state": stacked if data.scaling is None else fold(stacked, data.scaling),
         "seconds": result.seconds,
         "device": str(dev),
@@ -664,6 +712,10 @@ _PER_MODEL = (
 )  # fmt: skip
 
 
+#: A sweep's per-epoch curves, (M, epochs), padded with NaN to the longest.
+_CURVES = ("loss", "valid_loss", "valid_accuracy")
+
+
 def _merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """Sweep results one after the other. Models of fewer hidden units are padded with zero units, which add
     nothing to any prediction (tanh(0) x 0), and shorter loss curves with NaN, so that every column stacks;
@@ -671,12 +723,18 @@ def _merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
     if len(parts) == 1:
         return parts[0]
     merged = dict(parts[0])
-    for key in _PER_MODEL:
-        merged[key] = np.concatenate([part[key] for part in parts])
+    for key in (*_PER_MODEL, "best_epoch", "epochs_run"):
+        if key in merged:
+            merged[key] = np.concatenate([part[key] for part in parts])
     epochs = max(part["loss"].shape[1] for part in parts)
-    merged["loss"] = np.concatenate(
-        [np.pad(part["loss"], ((0, 0), (0, epochs - part["loss"].shape[1])), constant_values=np.nan) for part in parts]
-    )
+    for key in _CURVES:
+        if key in merged:
+            merged[key] = np.concatenate(
+                [
+                    np.pad(part[key], ((0, 0), (0, epochs - part[key].shape[1])), constant_values=np.nan)
+                    for part in parts
+                ]
+            )
     hidden = max(part["state"]["linear1.bias"].shape[1] for part in parts)
     axis = {"linear1.weight": 1, "linear1.bias": 1, "linear2.weight": 2, "linear2.bias": None}
     state = {}
@@ -696,8 +754,8 @@ def _merge_parts(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _sweep_chunk(settings: tuple, rows: list[int]) -> dict[str, Any]:
     """One chunk of a sweep on an executor's worker: the models of ``rows`` of the grid."""
-    data, grid, device = settings
-    return _sweep_rows(data, [grid[row] for row in rows], resolve_device(device))
+    data, grid, device, patience, min_delta = settings
+    return _sweep_rows(data, [grid[row] for row in rows], resolve_device(device), patience, min_delta)
 
 
 def _sweep_on(
@@ -773,14 +831,25 @@ def sweep_model(result: dict[str, Any], i: int) -> dict[str, Any]:
         state["linear1.weight"] = state["linear1.weight"][:hidden].copy()
         state["linear1.bias"] = state["linear1.bias"][:hidden].copy()
         state["linear2.weight"] = state["linear2.weight"][:, :hidden].copy()
-        loss = loss[:epochs]
-        config.update(hidden=hidden, batch_size=int(result["batch_size"][i]),
+        loss = loss[: int(result["epochs_run"][i]) if "epochs_run" in result else epochs]
+        config.update(hidden=hidden, batch_size=int(result["batch_size"][i]), epochs=epochs,
                       weight_decay=float(result["weight_decay"][i]))  # fmt: skip
-    config["epochs"] = int(loss.size)
+    config.setdefault("epochs", int(loss.size))
+    validation: dict[str, Any] = {}
+    if "valid_loss" in result:  # as train(valid=, patience=) records them
+        run = int(result["epochs_run"][i])
+        validation = {
+            "valid_loss": result["valid_loss"][i][:run].copy(),
+            "valid_accuracy": result["valid_accuracy"][i][:run].copy(),
+            "best_epoch": int(result["best_epoch"][i]),
+            "epochs_run": run,
+            "stopped_by": "early stopping" if run < config["epochs"] else "epochs",
+        }
     return {
         "state": state,
         "loss": loss.copy(),
         "config": config,
+        **validation,
         "device": result["device"],
         "seconds": result["seconds"],
         "train_loss": float(result["train_loss"][i]),

@@ -202,3 +202,29 @@ def test_a_grid_of_sizes_schedules_and_decays_gives_train_s_models_here_and_on_a
     assert np.array_equal(here["loss"], there["loss"], equal_nan=True)
     with pytest.raises(ValueError, match=r"^`callback` and `heartbeat` follow one group"):
         xt.sweep(*data, **grid, callback=lambda epoch, loss: None)
+
+
+def test_validation_and_early_stopping_per_model_give_train_s_models(tmp_path):
+    # Issue 31: valid/patience in a sweep; each model stops as it would alone and keeps its best epoch's weights.
+    X, y = xt.make_data(300, std=0.4, seed=1)
+    held_out = xt.make_data(500, std=0.4, seed=2)
+    grid = {"lr": [0.1, 1.0], "seeds": [1, 2], "hidden": 16, "epochs": 300, "batch_size": 16, "valid": held_out,
+            "patience": 20}  # fmt: skip
+    here = xt.sweep(X, y, **grid)
+    assert len(set(here["epochs_run"])) > 1  # the models stopped at different epochs
+    for i in range(4):
+        model = xt.sweep_model(here, i)
+        alone = xt.train(X, y, lr=model["config"]["lr"], seed=model["config"]["seed"], hidden=16, epochs=300,
+                         batch_size=16, valid=held_out, patience=20)  # fmt: skip
+        assert all(np.array_equal(alone["state"][k], model["state"][k]) for k in alone["state"])
+        for key in ("loss", "valid_loss", "valid_accuracy"):
+            assert np.array_equal(alone[key], model[key]), key
+        assert (alone["best_epoch"], alone["stopped_by"]) == (model["best_epoch"], model["stopped_by"])
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = xt.sweep(X, y, **grid, executor=pool, chunk_size=1)
+    assert_same_bits(here, there)
+    assert np.array_equal(here["valid_loss"], there["valid_loss"], equal_nan=True)
+    with pytest.raises(ValueError, match=r"^`valid` as a fraction splits the rows by seed"):
+        xt.sweep(X, y, lr=[0.1], seeds=[1, 2], valid=0.2)
+    with pytest.raises(ValueError, match=r"^`patience` stops on the validation loss: give `valid` too"):
+        xt.sweep(X, y, lr=[0.1], seeds=[1], patience=3)

@@ -100,3 +100,22 @@ test_that("a grid of sizes, schedules and decays gives xor_train()'s models, eac
   expect_match(printed[2], "lr seed hidden epochs weight_decay final_loss accuracy", fixed = TRUE)
   expect_error(xor_sweep(d, hidden = c(2, -1), progress = FALSE), "`hidden` must be a whole number")
 })
+
+test_that("valid and patience in a sweep give xor_train()'s early-stopped models (issue 31)", {
+  skip_if_no_python()
+  d <- xor_data(300, std = 0.4, seed = 1)
+  held_out <- xor_data(500, std = 0.4, seed = 2)
+  s <- suppressWarnings(xor_sweep(d, lr = c(0.1, 1), seeds = 1:2, hidden = 16, epochs = 300, batch_size = 16,
+                                  valid = held_out, patience = 20, progress = FALSE))
+  expect_true(length(unique(s$best_epoch)) > 1)
+  for (i in 1:4) {
+    m <- xor_sweep_model(s, i)
+    alone <- suppressWarnings(xor_train(d, lr = s$lr[i], seed = s$seed[i], hidden = 16, epochs = 300,
+                                        batch_size = 16, valid = held_out, patience = 20, progress = FALSE))
+    expect_identical(m$state, alone$state, info = i)
+    expect_identical(m[c("loss", "valid_loss", "best_epoch", "stopped_by")],
+                     alone[c("loss", "valid_loss", "best_epoch", "stopped_by")], info = i)
+  }
+  expect_match(capture.output(print(xor_sweep_model(s, 1))), "the weights returned", all = FALSE)
+  expect_error(xor_sweep(d, valid = 0.2, progress = FALSE), "`valid` as a fraction would split the rows by seed")
+})
