@@ -44,8 +44,13 @@ def client():
         from distributed import Client, LocalCluster
     except ImportError:
         need(False, "dask.distributed is not installed")
+    before = dict(os.environ)
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                            dashboard_address=None, silence_logs=40)  # fmt: skip
+    # Dask sets OMP_NUM_THREADS=1 and the like in this process's environment for its workers: keep them out of
+    # the processes later tests start.
+    os.environ.clear()
+    os.environ.update(before)
     client = Client(cluster)
     yield client
     client.close()

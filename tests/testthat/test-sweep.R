@@ -65,8 +65,13 @@ test_that("xor_sweep() runs on a Dask cluster started from R with the same resul
   d <- xor_data(1000, seed = 1)
   local <- xor_sweep(d, lr = c(0.1, 0.5), seeds = 1:3, epochs = 20, progress = FALSE)
   distributed <- reticulate::import("distributed")
+  environ <- reticulate::import("os", convert = FALSE)$environ
+  before <- reticulate::import("builtins", convert = FALSE)$dict(environ)
   cluster <- distributed$LocalCluster(n_workers = 2L, threads_per_worker = 1L, host = "127.0.0.1",
                                       dashboard_address = NULL, silence_logs = 40L)
+  # Dask sets OMP_NUM_THREADS=1 and the like in this process's environment for its workers: take them back.
+  environ$clear()
+  environ$update(before)
   client <- distributed$Client(cluster)
   on.exit({
     client$close()
