@@ -48,6 +48,10 @@ def check_log_dir(log_dir: Any, log_every: Any) -> tuple[str | None, int]:
     return os.fspath(log_dir), log_every
 
 
+#: Width in pixels of the logged decision-boundary figures: the tutorial's (figsize 4 at dpi 500).
+FIGURE_WIDTH = 2000
+
+
 class Logger:
     """Writes one training run's TensorBoard events; call it after each epoch."""
 
@@ -89,6 +93,7 @@ class Logger:
 
             model = {"state": weights, "ranges": self.ranges}
             fig = plot_decision_boundary(model, self.X[:FIGURE_POINTS], self.y[:FIGURE_POINTS])
+            fig.set_dpi(FIGURE_WIDTH / fig.get_figwidth())  # the tutorial's 500 dpi on a 4-inch figure
             self.writer.add_figure("predictions", fig, global_step=self.epochs_before + epoch)  # closes it
         epoch += self.epochs_before
         self.writer.add_scalar("training_loss", train_loss, global_step=epoch)

@@ -45,6 +45,7 @@ def test_the_log_holds_the_tutorials_loss_graph_and_figures_and_the_weights_are_
     np.testing.assert_allclose(values, logged["valid_loss"], rtol=1e-6)
     assert [image.step for image in events.Images("predictions")] == [10, 20, 30]
     assert events.Images("predictions")[0].encoded_image_string.startswith(b"\x89PNG")
+    assert events.Images("predictions")[0].width == 2000  # as the tutorial logs its figures (4 inches at 500 dpi)
     assert events.Graph() is not None
 
 
