@@ -499,7 +499,9 @@ def sweep(
         trains chunks of the grid there (the data goes to each Dask worker
         once). Every model has the same bits as here, whatever the chunks and
         workers. Not with ``callback`` or ``heartbeat``, which run here;
-        ``progress=True`` counts finished models.
+        ``progress=True`` counts finished models. For cross-validated searches
+        over other settings, scikit-learn's ``GridSearchCV(XORClassifier())``
+        under ``joblib.parallel_backend("dask")`` spreads one fit per task.
     chunk_size : int or None, default=None
         Models per chunk with ``executor``; ``None``: about four chunks per
         worker.
