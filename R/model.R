@@ -81,19 +81,13 @@ nobs.xor_model <- function(object, ...) object$n_obs %||% object$config$n # noli
 # The training rows' response, prior weights and linear predictors: stored by xor_train(), or (for a model
 # taken from a sweep's list column) rebuilt from its model frame.
 fit_data <- function(object) {
-  if (!is.null(object$fitted.values)) return(object[c("y", "prior.weights", "linear.predictors", "fitted.values")])
+  fields <- c("y", "prior.weights", "linear.predictors", "fitted.values")
+  if (!is.null(object$fitted.values)) return(object[fields])
   if (is.null(object$call)) {
     abort("This model has no training data (it was loaded from a file or made by hand): give `newdata`.")
   }
   frame <- stats::model.frame(object)
-  spec <- model_spec(object)
-  X <- design_matrix(stats::delete.response(spec$terms), frame, spec$contrasts, "data")
-  rownames(X) <- row.names(frame)
-  y <- encode_response(stats::model.response(frame), spec, paste0("data$", spec$response))
-  w <- stats::model.weights(frame) %||% rep(1, length(y))
-  list(y = stats::setNames(as.numeric(y), row.names(frame)), prior.weights = stats::setNames(w, row.names(frame)),
-       linear.predictors = predictions(object, list(X = X), "link", spec),
-       fitted.values = predictions(object, list(X = X), "response", spec))
+  with_fit_data(object, training_data(frame), frame, keep_frame = FALSE)[fields]
 }
 
 # Per training row, as glm() defines them for a binomial model with 0/1 responses and prior weights w.
