@@ -179,6 +179,15 @@ clean_children_library_path <- function() {
   invisible()
 }
 
+# Until the calling function returns, the processes it starts get LD_LIBRARY_PATH without R's folders.
+local_children_library_path <- function(envir = parent.frame()) {
+  path <- Sys.getenv("LD_LIBRARY_PATH", unset = NA)
+  if (is.na(path)) return(invisible())
+  kept <- without_r_library_folders(path)
+  if (nzchar(kept)) Sys.setenv(LD_LIBRARY_PATH = kept) else Sys.unsetenv("LD_LIBRARY_PATH")
+  do.call(on.exit, list(substitute(Sys.setenv(LD_LIBRARY_PATH = p), list(p = path)), add = TRUE), envir = envir)
+}
+
 without_r_library_folders <- function(path) {
   entries <- strsplit(path, ":", fixed = TRUE)[[1]]
   system <- grepl("^/(usr/)?lib(64)?(/[^/]+-linux-gnu)?/?$", entries)
@@ -293,14 +302,7 @@ install_xortorch <- function(envname = "r-xortorch", torch = NULL, gpu = NULL, p
   if (is.null(python)) python <- Sys.which("python3")
   if (!nzchar(python)) abort("`python` was not given and no `python3` is on the PATH.")
 
-  # R's start-up puts the system library folder on LD_LIBRARY_PATH; a Python
-  # that finds its own libpython through RUNPATH (pyenv, conda) would load the
-  # system's instead in the pip subprocesses. Those need no R libraries.
-  ld_path <- Sys.getenv("LD_LIBRARY_PATH", unset = NA)
-  if (!is.na(ld_path)) {
-    Sys.unsetenv("LD_LIBRARY_PATH")
-    on.exit(Sys.setenv(LD_LIBRARY_PATH = ld_path), add = TRUE)
-  }
+  local_children_library_path()  # the pip subprocesses
   path <- envname_path(envname)
   build <- if (gpu) "the CUDA build, several GB" else "the CPU build, about 200 MB"
   message(sprintf("Installing xortorch's Python side into %s:\n  PyTorch (%s; %s) and about 150 MB of other ",
