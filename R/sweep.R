@@ -26,7 +26,8 @@
 #'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and `converged`
 #'   (judged as [xor_train()] judges a fit), the settings `hidden`,
 #'   `batch_size`, `epochs` and `weight_decay`, `loss`, a matrix column (models
-#'   x epochs; `NaN` past a model's own epochs), and `model`, a list column of the trained `xor_model`s (see
+#'   x epochs; `NaN` past a model's own epochs), with `valid` also `best_epoch`
+#'   and `valid_loss` (of the weights the model holds), and `model`, a list column of the trained `xor_model`s (see
 #'   [xor_sweep_model()]). A model that diverged (where [xor_train()] stops
 #'   with an error) has an infinite `final_loss` and an `NA` accuracy; its
 #'   `loss` curve keeps what was measured. A sweep gives no warnings: read
@@ -132,7 +133,11 @@ sweep_from_py <- function(res, spec, config) {
   state <- res$state
   train_loss <- as.vector(res$train_loss)
   run <- if (is.null(res$epochs_run)) out$epochs else as.integer(res$epochs_run)
-  if (!is.null(res$valid_loss)) out$best_epoch <- as.integer(res$best_epoch)
+  if (!is.null(res$valid_loss)) {
+    out$best_epoch <- as.integer(res$best_epoch)
+    # The validation loss of the weights each model holds: its best epoch's with `patience`, else its last.
+    out$valid_loss <- res$valid_loss[cbind(seq_len(nrow(out)), if (is.null(config$patience)) run else out$best_epoch)]
+  }
   out$model <- lapply(seq_len(nrow(out)), function(i) {
     one <- lapply(state[param_names], slice_first, i = i)
     epochs <- seq_len(run[i])
