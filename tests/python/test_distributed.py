@@ -49,7 +49,8 @@ def client():
                            dashboard_address=None, silence_logs=40)  # fmt: skip
     # Dask sets OMP_NUM_THREADS=1 and the like in this process's environment for its workers: keep them out of
     # the processes later tests start.
-    os.environ.clear()
+    for key in set(os.environ) - set(before):
+        del os.environ[key]
     os.environ.update(before)
     client = Client(cluster)
     yield client

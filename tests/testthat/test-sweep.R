@@ -66,12 +66,15 @@ test_that("xor_sweep() runs on a Dask cluster started from R with the same resul
   local <- xor_sweep(d, lr = c(0.1, 0.5), seeds = 1:3, epochs = 20, progress = FALSE)
   distributed <- reticulate::import("distributed")
   environ <- reticulate::import("os", convert = FALSE)$environ
-  before <- reticulate::import("builtins", convert = FALSE)$dict(environ)
+  snapshot <- function() reticulate::py_to_r(reticulate::import("builtins", convert = FALSE)$dict(environ))
+  before <- snapshot()
   cluster <- distributed$LocalCluster(n_workers = 2L, threads_per_worker = 1L, host = "127.0.0.1",
                                       dashboard_address = NULL, silence_logs = 40L)
-  # Dask sets OMP_NUM_THREADS=1 and the like in this process's environment for its workers: take them back.
-  environ$clear()
-  environ$update(before)
+  # Dask sets OMP_NUM_THREADS=1 and the like in this process's environment for its workers: take back what it
+  # changed, and only that (Python's os.environ also holds what reticulate set for Python alone).
+  after <- snapshot()
+  for (key in setdiff(names(after), names(before))) environ$pop(key)
+  for (key in names(before)) if (!identical(after[[key]], before[[key]])) environ$`__setitem__`(key, before[[key]])
   client <- distributed$Client(cluster)
   on.exit({
     client$close()
@@ -120,7 +123,20 @@ test_that("valid and patience in a sweep give xor_train()'s early-stopped models
     expect_identical(m$state, alone$state, info = i)
     expect_identical(m[c("loss", "valid_loss", "best_epoch", "stopped_by")],
                      alone[c("loss", "valid_loss", "best_epoch", "stopped_by")], info = i)
+    expect_identical(s$valid_loss[i], alone$valid_loss[alone$best_epoch])  # one row per model: its held weights
   }
   expect_match(capture.output(print(xor_sweep_model(s, 1))), "the weights returned", all = FALSE)
   expect_error(xor_sweep(d, valid = 0.2, progress = FALSE), "`valid` as a fraction would split the rows by seed")
+})
+
+test_that("a function's child processes get the path without R's folders until it returns", {
+  old <- Sys.getenv("LD_LIBRARY_PATH", unset = NA)
+  on.exit(if (is.na(old)) Sys.unsetenv("LD_LIBRARY_PATH") else Sys.setenv(LD_LIBRARY_PATH = old))
+  Sys.setenv(LD_LIBRARY_PATH = paste(R.home("lib"), "/opt/cuda/lib64", sep = ":"))
+  inside <- local({
+    xortorch:::local_children_library_path()
+    Sys.getenv("LD_LIBRARY_PATH")
+  })
+  expect_identical(inside, "/opt/cuda/lib64")
+  expect_identical(Sys.getenv("LD_LIBRARY_PATH"), paste(R.home("lib"), "/opt/cuda/lib64", sep = ":"))
 })
