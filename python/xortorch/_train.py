@@ -70,10 +70,33 @@ def _progress_bar(progress: bool, epochs: int, desc: str) -> Iterator[Any]:
         bar.close()
 
 
+def _check_hidden(value: Any) -> int:
+    return check_int(value, "hidden", minimum=1, maximum=MAX_HIDDEN)
+
+
+def _check_batch_size(value: Any) -> int:
+    return check_int(value, "batch_size", minimum=1)
+
+
+def _check_epochs(value: Any) -> int:
+    return check_int(value, "epochs", minimum=1, maximum=MAX_EPOCHS)
+
+
+def _check_weight_decay(value: Any) -> float:
+    return check_number(value, "weight_decay", allow_zero=True)
+
+
+def _check_early_stopping(patience: Any, min_delta: Any, data: TrainingData) -> tuple[int | None, float]:
+    min_delta = check_number(min_delta, "min_delta", allow_zero=True)
+    if patience is not None:
+        patience = check_int(patience, "patience", minimum=1)
+        if data.valid is None:
+            raise ValueError("`patience` stops on the validation loss: give `valid` too.")
+    return patience, min_delta
+
+
 def _check_options(hidden: Any, batch_size: Any, epochs: Any, engine: Any) -> tuple[int, int, int]:
-    hidden = check_int(hidden, "hidden", minimum=1, maximum=MAX_HIDDEN)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    epochs = check_int(epochs, "epochs", minimum=1, maximum=MAX_EPOCHS)
+    hidden, batch_size, epochs = _check_hidden(hidden), _check_batch_size(batch_size), _check_epochs(epochs)
     if engine not in ENGINES:
         raise ValueError(f"`engine` must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}.")
     return hidden, batch_size, epochs
@@ -337,12 +360,8 @@ def train(
         X, y, scale=scale, start=start, sample_weight=sample_weight, valid=valid, seed=seed, class_weight=class_weight
     )
     lr = check_lr(lr)
-    weight_decay = check_number(weight_decay, "weight_decay", allow_zero=True)
-    min_delta = check_number(min_delta, "min_delta", allow_zero=True)
-    if patience is not None:
-        patience = check_int(patience, "patience", minimum=1)
-        if data.valid is None:
-            raise ValueError("`patience` stops on the validation loss: give `valid` too.")
+    weight_decay = _check_weight_decay(weight_decay)
+    patience, min_delta = _check_early_stopping(patience, min_delta, data)
     _check_callables(callback=callback, heartbeat=heartbeat)
     log_dir, log_every = check_log_dir(log_dir, log_every)
     if start is not None:
@@ -557,19 +576,15 @@ def sweep(
             "data, `valid=(X_valid, y_valid)`, or train() one model at a time."
         )
     data = _training_data(X, y, scale=scale, start=None, sample_weight=sample_weight, valid=valid)
-    min_delta = check_number(min_delta, "min_delta", allow_zero=True)
-    if patience is not None:
-        patience = check_int(patience, "patience", minimum=1)
-        if data.valid is None:
-            raise ValueError("`patience` stops on the validation loss: give `valid` too.")
+    patience, min_delta = _check_early_stopping(patience, min_delta, data)
     lrs = _check_sequence(lr, "lr", check_lr)
     seed_list = _check_sequence(seeds, "seeds", resolve_seed_strict)
     settings = list(
         itertools.product(
-            _check_sequence(hidden, "hidden", lambda v: check_int(v, "hidden", minimum=1, maximum=MAX_HIDDEN)),
-            _check_sequence(batch_size, "batch_size", lambda v: check_int(v, "batch_size", minimum=1)),
-            _check_sequence(epochs, "epochs", lambda v: check_int(v, "epochs", minimum=1, maximum=MAX_EPOCHS)),
-            _check_sequence(weight_decay, "weight_decay", lambda v: check_number(v, "weight_decay", allow_zero=True)),
+            _check_sequence(hidden, "hidden", _check_hidden),
+            _check_sequence(batch_size, "batch_size", _check_batch_size),
+            _check_sequence(epochs, "epochs", _check_epochs),
+            _check_sequence(weight_decay, "weight_decay", _check_weight_decay),
         )
     )
     dev = resolve_device(device)
