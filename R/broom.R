@@ -53,7 +53,7 @@ glance.xor_model <- function(x, ...) { # nolint: object_name_linter.
   null_deviance <- -2 * sum(w * (fit$y * log(share) + (1 - fit$y) * log1p(-share)))
   ll <- stats::logLik(x)
   best <- x$best_epoch %||% NA_integer_
-  valid_loss <- if (is.null(x$valid_loss)) NA_real_ else x$valid_loss[if (is.na(best)) length(x$valid_loss) else best]
+  valid_loss <- if (is.null(x$valid_loss)) NA_real_ else x$valid_loss[held_epoch(x)]
   as_tibble_if_possible(data.frame(
     nobs = stats::nobs(x), logLik = as.numeric(ll), AIC = stats::AIC(x), BIC = stats::BIC(x),
     deviance = stats::deviance(x), null.deviance = null_deviance, df.null = stats::nobs(x) - 1L,

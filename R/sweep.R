@@ -133,11 +133,7 @@ sweep_from_py <- function(res, spec, config) {
   state <- res$state
   train_loss <- as.vector(res$train_loss)
   run <- if (is.null(res$epochs_run)) out$epochs else as.integer(res$epochs_run)
-  if (!is.null(res$valid_loss)) {
-    out$best_epoch <- as.integer(res$best_epoch)
-    # The validation loss of the weights each model holds: its best epoch's with `patience`, else its last.
-    out$valid_loss <- res$valid_loss[cbind(seq_len(nrow(out)), if (is.null(config$patience)) run else out$best_epoch)]
-  }
+  if (!is.null(res$valid_loss)) out$best_epoch <- as.integer(res$best_epoch)
   out$model <- lapply(seq_len(nrow(out)), function(i) {
     one <- lapply(state[param_names], slice_first, i = i)
     epochs <- seq_len(run[i])
@@ -152,6 +148,10 @@ sweep_from_py <- function(res, spec, config) {
       best_epoch = out$best_epoch[i], stopped_by = if (run[i] < out$epochs[i]) "early stopping" else "epochs"
     )), spec)
   })
+  if (!is.null(res$valid_loss)) {
+    # The validation loss of the weights each model holds.
+    out$valid_loss <- vapply(out$model, function(m) m$valid_loss[held_epoch(m)], numeric(1))
+  }
   attr(out, "seconds") <- res$seconds
   class(out) <- c("xor_sweep", "data.frame")
   out

@@ -308,6 +308,11 @@ print.xor_model <- function(x, ...) {
   invisible(x)
 }
 
+# The epoch whose weights a model trained with validation holds: its best epoch with `patience`, else its last.
+held_epoch <- function(x) {
+  if (!is.null(x$config$patience) && !is.null(x$best_epoch)) x$best_epoch else length(x$valid_loss)
+}
+
 # What steered training beyond lr and epochs: case and class weights, weight decay, validation and early
 # stopping, and which epoch's weights the model holds.
 steering_lines <- function(x) {
@@ -328,8 +333,7 @@ steering_lines <- function(x) {
   if (!is.null(valid)) {
     best <- x$best_epoch %||% which.min(valid)
     held <- if (is.numeric(cfg$valid)) sprintf("%g of the rows held out", cfg$valid) else "validation data"
-    last <- length(valid)
-    returned <- if (!is.null(cfg$patience) || best == last) best else last
+    returned <- held_epoch(x)
     lines <- c(lines, sprintf("Validation (%s): loss %.4f at epoch %d, the weights returned", held,
                               valid[returned], returned))
     if (returned != best) {
@@ -337,7 +341,7 @@ steering_lines <- function(x) {
                                        "last epoch's weights were returned."), best, valid[best]))
     } else if (identical(x$stopped_by, "early stopping")) {
       lines <- c(lines, sprintf("  Stopped early at epoch %d (`patience` = %d); the best epoch's weights returned.",
-                                last, cfg$patience))
+                                length(valid), cfg$patience))
     }
   }
   lines

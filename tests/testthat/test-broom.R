@@ -27,6 +27,11 @@ test_that("tidy() gives one row per weight, glance() one row of glm's statistics
   expect_identical(glanced$nobs, 24L)
   expect_identical(glanced$epochs, 300L)
   expect_identical(glanced$valid_loss, fit$valid_loss[fit$best_epoch])
+  # Without `patience` the model holds its last epoch's weights, and that epoch's validation loss is glanced.
+  last <- xor_train(am ~ hp + wt, cars, epochs = 1000, lr = 0.5, seed = 1, valid = 0.25, class_weight = "balanced",
+                    weight_decay = 0.01, progress = FALSE)
+  expect_lt(last$best_epoch, 1000)
+  expect_identical(broom::glance(last)$valid_loss, last$valid_loss[1000])
   # Every statistic glance() gives a glm, under the same name.
   expect_setequal(intersect(names(broom::glance(g)), names(glanced)), names(broom::glance(g)))
 
