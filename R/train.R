@@ -65,7 +65,9 @@
 #'   `weights`. For a rare class, with `predict(type = "class", threshold =)`.
 #' @param log_dir A folder to write TensorBoard event files to, as the
 #'   tutorial's `train_model_with_logger` does: the model graph, the training
-#'   loss per epoch (`training_loss`), the validation loss with `valid`
+#'   loss per epoch as the tutorial computes it, the mean of the batch losses
+#'   (`training_loss`; the model's `loss` is the mean over rows, which differs
+#'   a little when the last batch is short), the validation loss with `valid`
 #'   (`validation_loss`) and, for two-input models, the decision boundary
 #'   every `log_every` epochs (`predictions`). The model is the same with or
 #'   without it. View the folder with [xor_tensorboard()].

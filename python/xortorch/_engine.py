@@ -38,7 +38,7 @@ import contextlib
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import torch
@@ -82,6 +82,20 @@ class Fit(NamedTuple):
     losses: np.ndarray  # (M, epochs) mean training loss per epoch, float64
     seconds: float
     start_loss: np.ndarray  # (M,) the initial weights' loss on all of X, float64
+
+
+#: ``on_epoch(epoch, loss, current, batch_loss)``: after each epoch (from 0), the (M,) mean training loss
+#: over the rows, ``current()`` (the per-model weights now), and the (M,) mean of the epoch's batch losses.
+OnEpoch = Callable[[int, torch.Tensor, Callable[[], Params], torch.Tensor], "bool | None"]
+
+
+def mean_of_batch_losses(total: Any, tail: Any, n: int, batch_size: int) -> Any:
+    """The tutorial's epoch loss, the mean of the batch losses (each a mean over its batch), from the
+    epoch's summed loss ``total`` and its last batch's ``tail``: it weighs a short last batch's rows more
+    than the mean over all rows does (arrays or tensors)."""
+    batches = -(-n // batch_size)
+    last = n - (batches - 1) * batch_size
+    return ((total - tail) / batch_size + tail / last) / batches
 
 
 class Plan(NamedTuple):
@@ -235,7 +249,7 @@ def fit(
     epochs: int,
     device: torch.device,
     engine: str = "fast",
-    on_epoch: Callable[[int, torch.Tensor, Callable[[], Params]], bool | None] | None = None,
+    on_epoch: OnEpoch | None = None,
     init: dict[str, np.ndarray] | None = None,
     weights: np.ndarray | None = None,
     weight_decay: float = 0.0,
@@ -243,10 +257,11 @@ def fit(
 ) -> Fit:
     """Train ``len(seeds)`` models at once.
 
-    ``on_epoch(epoch, mean_loss, current)`` gets the (M,) loss tensor after
-    each epoch and ``current()``, which returns the per-model weights now; when
-    it returns ``False`` training stops there (``losses`` then has the epochs
-    run). ``heartbeat()`` is called between batches whenever
+    ``on_epoch(epoch, mean_loss, current, batch_loss)`` gets the (M,) loss
+    tensor after each epoch, ``current()``, which returns the per-model weights
+    now, and the (M,) mean of the epoch's batch losses (the tutorial's
+    ``epoch_loss``); when it returns ``False`` training stops there (``losses``
+    then has the epochs run). ``heartbeat()`` is called between batches whenever
     ``HEARTBEAT_SECONDS`` have passed since the last call or epoch, so a
     caller gets control back during long epochs; an exception it raises, or a
     string it returns (the reason), stops training.
@@ -358,9 +373,12 @@ def fit(
             if ws is not None:
                 epoch_loss.mul_(ws)
             losses[:, epoch] = epoch_loss.mean(2).view(M)
-            if on_epoch is not None and on_epoch(epoch, losses[:, epoch], current) is False:
-                run = epoch + 1
-                break
+            if on_epoch is not None:
+                tail = epoch_loss[:, :, (len(batches) - 1) * batch_size :].sum(2).view(M)
+                batch_loss = mean_of_batch_losses(epoch_loss.sum(2).view(M), tail, n, batch_size)
+                if on_epoch(epoch, losses[:, epoch], current, batch_loss) is False:
+                    run = epoch + 1
+                    break
             last_beat = time.perf_counter()
         if reference is not None:
             params = _autograd_params(reference[0])
@@ -383,7 +401,7 @@ def _fit_fused(
     batch_size: int,
     epochs: int,
     weight_decay: float,
-    on_epoch: Callable[[int, torch.Tensor, Callable[[], Params]], bool | None] | None,
+    on_epoch: OnEpoch | None,
     heartbeat: Callable[[], None] | None,
     threads: int = 1,
 ) -> tuple[np.ndarray, Params, float]:
@@ -418,11 +436,14 @@ def _fit_fused(
         for epoch in range(epochs):
             free = None if pool is None or cores_taken_by_others() else pool
             perms = shuffles.next(free, threads)
-            losses[:, epoch] = fused.run_epoch(
+            total, tail = fused.run_epoch(
                 models, X32, y32, w32, perms, group, batch_size=batch_size, lr=lrs, weight_decay=weight_decay,
                 between_chunks=beat, pool=free, threads=threads,
             )  # fmt: skip
-            if on_epoch is not None and on_epoch(epoch, torch.from_numpy(losses[:, epoch]), current) is False:
+            losses[:, epoch] = total / n
+            batch_loss = torch.from_numpy(mean_of_batch_losses(total, tail, n, batch_size))
+            loss = torch.from_numpy(losses[:, epoch])
+            if on_epoch is not None and on_epoch(epoch, loss, current, batch_loss) is False:
                 run = epoch + 1
                 break
             beat()

@@ -154,8 +154,9 @@ def run_epoch(
     between_chunks: Callable[[], None] | None = None,
     pool: Executor | None = None,
     threads: int = 1,
-) -> np.ndarray:
-    """One epoch; returns each model's mean (weighted) loss (M,), from the logits each batch saw.
+) -> tuple[np.ndarray, np.ndarray]:
+    """One epoch; returns each model's summed (weighted) loss (M,), from the logits each batch saw, and
+    that of the epoch's last batch (M,), both float64.
 
     With a ``pool`` of ``threads`` workers, models train on several cores at once (the kernel holds no
     lock): each call takes whole epochs of its own models, so the bits are those of one thread.
@@ -165,6 +166,7 @@ def run_epoch(
     lr32 = lr.astype(np.float32)
     keep = np.float32(1.0) - lr32 * np.float32(weight_decay)
     totals = np.zeros(M, np.float64)
+    tails = np.zeros(M, np.float64)
     order = np.argsort(group, kind="stable")
     # Calls of about CHUNK_WORK row-models: whole epochs for several models, or part of one for one.
     rows = n if n <= CHUNK_WORK else CHUNK_WORK // batch_size * batch_size or batch_size
@@ -176,14 +178,14 @@ def run_epoch(
 
     def call(start: int, first: int) -> None:
         kernel(X, y, w, perms, group, order, start, min(start + rows, n), first, min(first + per_call, M), batch_size,
-               models.W1, models.b1, models.W2, models.b2, lr32, keep, totals)  # fmt: skip
+               models.W1, models.b1, models.W2, models.b2, lr32, keep, totals, tails)  # fmt: skip
 
     if pool is None or not together or len(calls) == 1:
         for index, (start, first) in enumerate(calls):
             if index and between_chunks is not None:
                 between_chunks()
             call(start, first)
-        return totals / n
+        return totals, tails
     futures = [pool.submit(call, start, first) for start, first in calls]
     try:
         for done, future in enumerate(as_completed(futures)):
@@ -194,7 +196,7 @@ def run_epoch(
         for future in futures:
             future.cancel()
         wait(futures)  # no kernel may still be writing the weights once this returns or raises
-    return totals / n
+    return totals, tails
 
 
 class Shuffles:

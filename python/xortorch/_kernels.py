@@ -62,7 +62,7 @@ def log1p_atanh(u):  # pragma: no cover - compiled
 
 @numba.njit(nogil=True, error_model="numpy", fastmath=FLAGS)
 def run_batches(
-    X, y, w, perms, group, order, start, stop, first, last, batch, W1, b1, W2, b2, lr, keep, totals
+    X, y, w, perms, group, order, start, stop, first, last, batch, W1, b1, W2, b2, lr, keep, totals, tails
 ):  # pragma: no cover
     """SGD over the batches of rows ``start:stop`` of each permutation, for models ``order[first:last]``.
 
@@ -71,7 +71,8 @@ def run_batches(
     (M, H), (M, H), (M,), updated in place; ``lr`` and ``keep`` (= 1 - lr * weight_decay) are (M,).
     Per batch: the summed gradient of ``w_i * BCEWithLogits(z_i, y_i)``, then ``param = param * keep -
     lr / B * grad``. Adds each model's summed weighted loss of these rows, at the weights their batch
-    saw, to ``totals`` (M,). Loops run over the rows of a batch, contiguous, so they vectorise.
+    saw, to ``totals`` (M,), and that of the epoch's last batch, if among them, to ``tails`` (M,).
+    Loops run over the rows of a batch, contiguous, so they vectorise.
     """
     H, p = W1.shape[1], W1.shape[2]
     one, half, zero = np.float32(1.0), np.float32(0.5), np.float32(0.0)
@@ -102,6 +103,7 @@ def run_batches(
         total = zero
         for f in range(0, R, batch):
             n = min(batch, R - f)
+            batch_total = zero
             # Views, not offsets: with xs[q, f + r] the compiler cannot tell the index is never
             # negative and gives up vectorising (1.8x, measured).
             xb, yb, wb = xs[:, f : f + n], ys[f : f + n], ws[f : f + n]
@@ -133,7 +135,7 @@ def run_batches(
                 xp = abs(x) * tp
                 u = (tq - xp) / (np.float32(3.0) * tq + xp)
                 positive = s if not s <= zero else zero  # max(s, 0), keeping NaN
-                total += wb[r] * (positive + log1p_atanh(u))
+                batch_total += wb[r] * (positive + log1p_atanh(u))
             for j in range(H):  # backward: dL/da = W2 dL/dz (1 - h^2), kept in a
                 W2j = W2m[j]
                 sum_W2 = zero
@@ -150,6 +152,9 @@ def run_batches(
                     for r in range(n):
                         sum_W1 += a[r] * xb[q, r]
                     gW1[j, q] = sum_W1
+            total += batch_total
+            if start + f + n == perms.shape[1]:  # the epoch's last batch
+                tails[m] += batch_total
             step = lr[m] / np.float32(n)
             k = keep[m]
             b2[m] = b2[m] * k - step * gb2

@@ -23,6 +23,7 @@ from ._predict import accuracy, stacked_logits
 from ._validation import align_columns, check_number, check_Xy
 
 if TYPE_CHECKING:
+    from ._engine import OnEpoch
     from ._tensorboard import Logger
 
 
@@ -144,7 +145,13 @@ class Monitor:
         self.best: tuple[torch.Tensor, ...] | None = None
         self.epochs, self.stopped_by = 0, "epochs"
 
-    def __call__(self, epoch: int, loss: torch.Tensor, current: Callable[[], tuple[torch.Tensor, ...]]) -> bool:
+    def __call__(
+        self,
+        epoch: int,
+        loss: torch.Tensor,
+        current: Callable[[], tuple[torch.Tensor, ...]],
+        batch_loss: torch.Tensor,
+    ) -> bool:
         self.epochs = epoch + 1
         train_loss = float(loss[0])
         if self.on_epoch is not None:
@@ -166,7 +173,7 @@ class Monitor:
         if self.logger is not None:
             # The weights (raw units) on the epochs whose figure the logger draws; state is read above for those.
             weights = self.raw_weights(state) if state is not None and self.logger.wants_weights(epoch + 1) else None
-            self.logger(epoch + 1, train_loss, valid_loss, weights)
+            self.logger(epoch + 1, float(batch_loss[0]), valid_loss, weights)  # the tutorial's epoch loss
         if self.callback is not None:
             if self.arity >= 3 and state is not None:
                 weights = self.raw_weights(state)
@@ -202,7 +209,7 @@ class SweepMonitor:
         models: int,
         patience: int | None,
         min_delta: float,
-        follow: Callable[[int, torch.Tensor, Any], bool] | None = None,
+        follow: OnEpoch | None = None,
     ) -> None:
         self.valid, self.patience, self.min_delta, self.follow = valid, patience, min_delta, follow
         self.valid_loss: list[np.ndarray] = []
@@ -212,8 +219,14 @@ class SweepMonitor:
         self.best: tuple[torch.Tensor, ...] | None = None
         self.stopped = np.zeros(models, dtype=np.int64)  # the epoch each model stopped at; 0 while it runs
 
-    def __call__(self, epoch: int, loss: torch.Tensor, current: Callable[[], tuple[torch.Tensor, ...]]) -> bool:
-        if self.follow is not None and self.follow(epoch, loss, current) is False:
+    def __call__(
+        self,
+        epoch: int,
+        loss: torch.Tensor,
+        current: Callable[[], tuple[torch.Tensor, ...]],
+        batch_loss: torch.Tensor,
+    ) -> bool:
+        if self.follow is not None and self.follow(epoch, loss, current, batch_loss) is False:
             return False
         params = current()
         state = {name: p.detach().cpu().numpy() for name, p in zip(PARAM_NAMES, params)}

@@ -1,10 +1,11 @@
 """TensorBoard logging for ``train(log_dir=)``, and ``tensorboard()`` to look at it.
 
 What the tutorial's ``train_model_with_logger`` logs: the model graph on the
-first batch, the mean training loss per epoch (tag ``training_loss``), and the
-decision boundary every ``log_every`` epochs (tag ``predictions``); plus the
-validation loss (``validation_loss``) when there is a validation set. Logging
-only reads the weights, so a model trains to the same weights with or without it.
+first batch, the training loss per epoch as the tutorial computes it, the mean
+of the epoch's batch losses (tag ``training_loss``), and the decision boundary
+every ``log_every`` epochs (tag ``predictions``); plus the validation loss
+(``validation_loss``) when there is a validation set. Logging only reads the
+weights, so a model trains to the same weights with or without it.
 """
 
 from __future__ import annotations

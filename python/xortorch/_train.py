@@ -22,7 +22,7 @@ from ._diagnostics import (
     warn_constant_inputs,
     warn_if_memorised,
 )
-from ._engine import ENGINES, Fit, check_step_memory, finite, fit, unstack
+from ._engine import ENGINES, Fit, OnEpoch, check_step_memory, finite, fit, unstack
 from ._model import as_model, hidden_units, input_count
 from ._predict import logits_by_models
 from ._scaling import check_scaling, fold, scaling_of, standardize, unfold, unstandardize
@@ -307,7 +307,10 @@ def train(
     log_dir : str, path or None, default=None
         Write TensorBoard event files there, as the tutorial's
         ``train_model_with_logger`` does (needs the ``tensorboard`` extra): the
-        model graph, the training loss per epoch (``training_loss``), the
+        model graph, the training loss per epoch as the tutorial computes it,
+        the mean of the batch losses (``training_loss``; the result's ``loss``
+        is the mean over rows, a little different when the last batch is
+        short), the
         validation loss with ``valid`` (``validation_loss``) and, for two-input
         models, the decision boundary every ``log_every`` epochs
         (``predictions``). Logging reads the weights only: the model is the
@@ -612,7 +615,7 @@ def sweep(
     total_epochs = sum(setting[2] for setting in settings)
     with _progress_bar(progress, total_epochs, f"Training {len(grid)} models") as bar:
 
-        def on_epoch(epoch: int, loss: torch.Tensor, current: Any) -> bool:
+        def on_epoch(epoch: int, loss: torch.Tensor, current: Any, batch_loss: torch.Tensor) -> bool:
             if bar is not None:
                 bar.update(1)
             return callback is None or callback(epoch + 1, loss.cpu().numpy()) is not False
@@ -639,7 +642,7 @@ def _sweep_rows(
     patience: int | None = None,
     min_delta: float = 0.0,
     *,
-    on_epoch: Callable[[int, torch.Tensor, Any], bool] | None = None,
+    on_epoch: OnEpoch | None = None,
     heartbeat: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
     """The models of ``rows``: each run of rows with the same shape and schedule trained together."""
@@ -667,7 +670,7 @@ def _sweep_grid(
     dev: torch.device,
     weight_decay: float,
     *,
-    on_epoch: Callable[[int, torch.Tensor, Any], bool] | None = None,
+    on_epoch: OnEpoch | None = None,
     heartbeat: Callable[[], Any] | None = None,
     patience: int | None = None,
     min_delta: float = 0.0,
