@@ -136,6 +136,7 @@ class TensorBoard:
 
     @property
     def running(self) -> bool:
+        """Whether the server is still running."""
         return self.process.poll() is None
 
     def stop(self) -> None:
