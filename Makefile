@@ -17,7 +17,7 @@ VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := xortorch_$(VERSION).tar.gz
 OUT := out
 
-.PHONY: all setup lint test test-python check install-dev test-bridge test-install install demo vignettes bench docs gpu-check coverage \
+.PHONY: all setup setup-tests lint test test-python check install-dev test-bridge test-install install demo vignettes bench docs gpu-check coverage \
 	site clean
 
 all: test
@@ -25,13 +25,17 @@ all: test
 setup:
 	bash tools/setup.sh
 
-test: setup
+setup-tests:
+	bash tools/setup.sh --tests
+
+test: setup-tests
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory install-dev
 	$(MAKE) --no-print-directory test-bridge
 	$(MAKE) --no-print-directory test-install
+	$(MAKE) --no-print-directory site
 	@echo "make test: all test suites passed"
 
 lint:
@@ -92,6 +96,7 @@ site: setup
 	R CMD INSTALL --clean --no-test-load --library="$$lib" . > "$$log" 2>&1 || { cat "$$log"; exit 1; }; \
 	R_LIBS="$$lib:$$R_LIBS" Rscript -e 'options(pkgdown.internet = FALSE); pkgdown::build_site(preview = FALSE, new_process = FALSE)'; \
 	rm -rf "$$lib" "$$log"
+	$(PYTHON) tools/site_finish.py site
 	$(PYTHON) tools/check_site.py site
 
 demo: setup

@@ -15,6 +15,7 @@
 #' @examplesIf xortorch_available()
 #' b <- xor_bench(n = 500)
 #' b
+#' # Bars of GFLOP/s per device and precision, labelled with the time per product
 #' plot(b)
 xor_bench <- function(n = 5000, repeats = 5, devices = NULL, precision = c("float32", "tf32")) {
   n <- check_count(n, "n", maximum = "bench_n")

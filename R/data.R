@@ -14,6 +14,7 @@
 #' @examplesIf xortorch_available()
 #' d <- xor_data(200, seed = 1)
 #' head(d)
+#' # The 200 points, coloured by class: label 1 where exactly one coordinate is near 1
 #' plot(d)
 xor_data <- function(n = 200, std = 0.1, seed = NULL) {
   n <- check_count(n, "n", maximum = "points")

@@ -39,7 +39,9 @@ points_defaults <- function(pts) {
 #' @export
 #' @examplesIf xortorch_available()
 #' d <- xor_data(200, seed = 1)
+#' # The points of the two classes, as the tutorial's visualize_samples() draws them
 #' plot(d)
+#' # The same points with your own title, symbols and colours
 #' plot(d, main = "200 points", pch = 19, col = c("grey40", "tomato")[d$label + 1])
 plot.xor_data <- function(x, ...) {
   pts <- class_points(x)
@@ -79,10 +81,13 @@ plot.xor_data <- function(x, ...) {
 #' @examplesIf xortorch_available()
 #' set.seed(1)
 #' m <- xor_train()
+#' # The decision boundary: the predicted probability over the plane, with 200 new points on it
 #' plot(m, data = xor_data(200))
+#' # The training loss per epoch, in red, with your own title
 #' plot(m, type = "loss", col = "red", main = "My title")
 #' cars <- transform(mtcars, am = factor(am, labels = c("automatic", "manual")))
 #' fit <- xor_train(am ~ hp + wt, data = cars, epochs = 300, seed = 1)
+#' # Your own data: the boundary between automatic and manual cars over horsepower and weight
 #' plot(fit, data = cars)
 plot.xor_model <- function(x, data = NULL, type = c("boundary", "loss"), xlim = NULL, ylim = NULL, step = NULL,
                            ...) {
@@ -154,6 +159,7 @@ probability_key <- function(palette) {
 #' @seealso [xor_bench()].
 #' @export
 #' @examplesIf xortorch_available()
+#' # Bars of GFLOP/s per device and precision for 500 x 500 products
 #' plot(xor_bench(n = 500), main = "500 x 500")
 plot.xor_bench <- function(x, ...) {
   old <- graphics::par(mar = c(5, 5, 4, 2))
@@ -181,6 +187,7 @@ plot.xor_bench <- function(x, ...) {
 #' @export
 #' @examplesIf xortorch_available()
 #' s <- xor_sweep(xor_data(500, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1:2, epochs = 20)
+#' # Six loss curves, one per model, coloured by learning rate on a log scale
 #' plot(s, main = "Three learning rates")
 plot.xor_sweep <- function(x, log = "y", ...) {
   rates <- sort(unique(x$lr))

@@ -157,6 +157,7 @@ xor_evaluate <- function(model, data) {
 #' @examplesIf xortorch_available()
 #' set.seed(1)
 #' g <- xor_predict_grid(xor_train(), step = 0.05)
+#' # The predicted probability of class 1 over the unit square: high where exactly one coordinate is 1
 #' image(g$x1, g$x2, g$prob)
 #' head(as.data.frame(g))
 #' # Your own data: the grid covers the training data

@@ -37,6 +37,7 @@
 #' @examplesIf xortorch_available()
 #' s <- xor_sweep(xor_data(1000, seed = 1), lr = c(0.01, 0.1, 1), seeds = 1:2, epochs = 30)
 #' s
+#' # One loss curve per model, coloured by learning rate
 #' plot(s)
 #' best <- xor_sweep_model(s, which.max(s$accuracy))
 #' \dontrun{

@@ -111,6 +111,7 @@
 #' set.seed(1)
 #' m <- xor_train()
 #' m
+#' # The training loss per epoch: a plateau near log(2), then a fall as the network finds the corners
 #' plot(m, type = "loss")
 #' # Continue training where it left off
 #' m <- xor_train(xor_data(2500), epochs = 50, init = m)

@@ -12,6 +12,8 @@ repo=$(pwd)
 
 apt_packages=(r-base-core r-cran-reticulate r-cran-rmarkdown r-cran-knitr r-cran-testthat r-cran-roxygen2 pandoc
               r-cran-lintr r-cran-covr r-cran-pkgdown r-cran-broom)
+# --tests (make test): also a browser, in which the site's check opens its pages offline.
+[ "${1:-}" = "--tests" ] && apt_packages+=(chromium)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
