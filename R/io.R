@@ -14,8 +14,8 @@
 #'
 #' @param model An `xor_model`.
 #' @param path File path.
-#' @returns `xor_save()` returns `path` invisibly; `xor_load()` an `xor_model`
-#'   (with no training history).
+#' @returns `xor_save()` returns `path` invisibly; `xor_load()` an
+#'   `xor_model` with no training history.
 #' @seealso [xor_train()]; [saveRDS()] also keeps a model.
 #' @export
 #' @examplesIf xortorch_available()

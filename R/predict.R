@@ -148,10 +148,10 @@ xor_evaluate <- function(model, data) {
 #' @param step Grid spacing: one number, or two (one per axis). `NULL`: 200
 #'   cells per axis (0.01 on the tutorial's window). The grid may have at most
 #'   100,000,000 cells.
-#' @returns An object of class `xor_grid`: a list with `x1` (length k), `x2`
-#'   (length m) and `prob`, a k x m matrix with `prob[i, j]` the probability at
-#'   `(x1[i], x2[j])`. `as.data.frame()` turns it into one row per cell
-#'   (`x1`, `x2`, `prob`).
+#' @returns An object of class `xor_grid`: a list with `x1` (length k),
+#'   `x2` (length m) and `prob`, a k x m matrix with `prob[i, j]` the
+#'   probability at `(x1[i], x2[j])`. `as.data.frame()` turns it into one row
+#'   per cell, with columns `x1`, `x2` and `prob`.
 #' @seealso [plot.xor_model()], which draws it.
 #' @export
 #' @examplesIf xortorch_available()

@@ -23,8 +23,8 @@
 #' @param patience,min_delta As for [xor_train()], per model: a model stops as
 #'   it would alone and keeps its best validation epoch's weights.
 #' @returns A data frame of class `xor_sweep`, one row per model, with `lr`,
-#'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and `converged`
-#'   (judged as [xor_train()] judges a fit), the settings `hidden`,
+#'   `seed`, `final_loss`, `accuracy` (on `data`), `diverged` and
+#'   `converged` (judged as [xor_train()] judges a fit), the settings `hidden`,
 #'   `batch_size`, `epochs` and `weight_decay`, `loss`, a matrix column (models
 #'   x epochs; `NaN` past a model's own epochs), with `valid` also `best_epoch`
 #'   and `valid_loss` (of the weights the model holds), and `model`, a list column of the trained `xor_model`s (see

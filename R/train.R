@@ -86,9 +86,9 @@
 #'   coding), and, as [stats::glm()] and `nnet` record theirs, what the fit is
 #'   worth on its training data: `converged`, `null_loss` (the intercept-only
 #'   model's loss, glm's null deviance / 2n), `train_loss`, `train_accuracy`;
-#'   also `scaling` (`NULL`, or the folded `center` and `scale`) and `ranges`
-#'   (each predictor's training minimum and maximum); and what it was fitted
-#'   to, under glm's names: `y`, `prior.weights`, `linear.predictors`,
+#'   also `scaling` (`NULL`, or the folded `center` and `scale`) and
+#'   `ranges` (each predictor's training minimum and maximum); and what it was
+#'   fitted to, under glm's names: `y`, `prior.weights`, `linear.predictors`,
 #'   `fitted.values` and the model frame `model` (see [xor_model_methods]).
 #'   It holds no Python object, so it survives [saveRDS()] and works in a new
 #'   R session.
@@ -100,7 +100,7 @@
 #'   `xortorch_fit_warning` naming the likely cause and the fix, and has
 #'   `converged = FALSE`; so does a response with one class, or fewer rows than
 #'   the network has weights.
-#' @section Limits: at most 50,000,000 rows; values beyond float32's range
+#' @section Limits: At most 50,000,000 rows; values beyond float32's range
 #'   (about 3.4e38) are refused, and so is a learning rate below float32's
 #'   smallest normal number (about 1.2e-38), which would round to zero.
 #' @seealso [predict.xor_model()], [xor_evaluate()], [plot.xor_model()],

@@ -12,11 +12,11 @@
 #' @section Files: [xor_save()] and [xor_load()] (plain PyTorch state_dicts).
 #' @section Benchmarks: [xor_bench()], [plot.xor_bench()].
 #' @section Set-up: [install_xortorch()], [xor_config()], [xortorch_available()].
-#' @section Limits: at most 50,000,000 points (also models x points in a
+#' @section Limits: At most 50,000,000 points (also models x points in a
 #'   sweep), 1 to 4,096 hidden units, 100,000,000 cells in a prediction grid,
 #'   and values within float32's range (about 3.4e38); past them the error says
 #'   so. [xor_limits()] lists every limit.
-#' @section Errors: every error xortorch raises has class `xortorch_error`
+#' @section Errors: Every error xortorch raises has class `xortorch_error`
 #'   (those from Python also `xortorch_python_error`); a fit that learned
 #'   nothing warns with class `xortorch_fit_warning`.
 #' @seealso `vignette("getting-started", package = "xortorch")` and the whole

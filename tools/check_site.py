@@ -61,6 +61,9 @@ def problems(site: Path) -> list[str]:
                 found.append(f"{name}: an <img> without a source")
             elif not (image.get("alt") or "").strip():
                 found.append(f"{name}: {image.get('src')} has no alt text")
+        # pkgdown breaks a Value section's paragraph before a source line that opens with "(".
+        for split in re.findall(r"<p>\((.{0,40})", text):
+            found.append(f"{name}: a paragraph split mid-sentence before ({split}")
         if re.search(r'class="math (inline|display)">\\[(\[]', text):
             found.append(f"{name}: maths left as TeX for MathJax")
         for tag, url in parser.urls:
