@@ -87,8 +87,8 @@ docs:
 coverage: setup
 	$(PYTHON) -m pytest -q -m "not bridge and not gpu and not install" --cov=xortorch --cov-report=term-missing tests/python
 	Rscript -e 'cov <- covr::package_coverage(quiet = TRUE); print(covr::zero_coverage(cov)[, c("filename", "line")], row.names = FALSE); cat(sprintf("R coverage: %.0f%%\n", covr::percent_coverage(cov)))'
-	$(PYTHON) -m coverage combine -q 2>/dev/null || true
-	@echo "Python coverage: $$($(PYTHON) -m coverage report --format=total)%"
+	@echo "Python coverage: $$($(PYTHON) -m coverage report --format=total 2>/dev/null)% (90% required)"
+	rm -f .coverage.*
 
 # The pkgdown site, in site/ (the README as home page, the vignettes as articles, the Python API from its
 # docstrings), from a temporary R library. Offline: this machine reaches no CRAN, which pkgdown would ask.
