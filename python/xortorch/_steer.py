@@ -113,6 +113,12 @@ def every(seconds: float, callback: Callable[[int, float], Any], epochs: int) ->
     return throttled
 
 
+def improves(loss: Any, best: Any, min_delta: float) -> Any:
+    """Early stopping's rule, for one model or M at once: a validation loss counts as better than the best so
+    far only when lower by more than ``min_delta`` (Keras' and scikit-learn's ``tol``)."""
+    return loss < best - min_delta
+
+
 class Monitor:
     """Called by the engine after each epoch of one model's training.
 
@@ -168,7 +174,7 @@ class Monitor:
             valid_accuracy = float(accuracy(torch.sigmoid(torch.from_numpy(logits)).numpy(), y_valid))
             self.valid_loss.append(valid_loss)
             self.valid_accuracy.append(valid_accuracy)
-            if valid_loss < self.best_loss - self.min_delta:
+            if improves(valid_loss, self.best_loss, self.min_delta):
                 self.best_loss, self.best_epoch, self.best = valid_loss, epoch + 1, params
         if self.logger is not None:
             # The weights (raw units) on the epochs whose figure the logger draws; state is read above for those.
@@ -235,7 +241,7 @@ class SweepMonitor:
         self.valid_loss.append(bce(logits, y_valid))
         self.valid_accuracy.append(accuracy(torch.sigmoid(torch.from_numpy(logits)).numpy(), y_valid))
         running = self.stopped == 0
-        better = running & (self.valid_loss[-1] < self.best_loss - self.min_delta)
+        better = running & improves(self.valid_loss[-1], self.best_loss, self.min_delta)
         self.best_loss[better], self.best_epoch[better] = self.valid_loss[-1][better], epoch + 1
         if self.best is None:
             self.best = tuple(p.detach().clone() for p in params)
