@@ -175,7 +175,9 @@ def methods(cls: ast.ClassDef) -> str:
         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
             doc = (ast.get_docstring(node) or "").split("\n\n")[0]
             is_property = any(ast.unparse(d) == "property" for d in node.decorator_list)
-            shown = node.name if is_property else signature(node.name, parameters(node))
+            # Named with the class: a bare `stop()` would read as (and be linked to) R's stop().
+            name = f"{cls.name}.{node.name}"
+            shown = name if is_property else signature(name, parameters(node))
             out.append(f"`{shown}`\n:   {inline(doc) or '&nbsp;'}\n")
     return "**Methods**\n\n" + "\n".join(out) + "\n" if out else ""
 

@@ -106,7 +106,7 @@ class Logger:
 
 
 class TensorBoard:
-    """A TensorBoard server started by :func:`tensorboard`: ``url``, ``stop()``.
+    """A TensorBoard server started by :func:`tensorboard`: ``server.url``, ``server.stop()``.
 
     Also a context manager that stops the server on exit. Made by
     :func:`tensorboard`, not directly.
@@ -197,7 +197,7 @@ def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0)
     The notebook's ``%tensorboard --logdir runs/our_experiment``, for any
     Python or R session: TensorBoard runs as its own process, serving only this
     machine, and this returns once its page answers. The server ends with the
-    process that started it, however that ends (on Linux), or with ``stop()``.
+    process that started it, however that ends (on Linux), or with ``server.stop()``.
 
     Parameters
     ----------
@@ -211,7 +211,7 @@ def tensorboard(log_dir: Any, *, port: int | None = None, timeout: float = 60.0)
     Returns
     -------
     server : TensorBoard
-        With ``url`` (open it in a browser) and ``stop()``.
+        With ``server.url`` (open it in a browser) and ``server.stop()``.
 
     Raises
     ------
