@@ -91,7 +91,7 @@ coverage: setup
 	rm -f .coverage.*
 
 # The pkgdown site, in site/ (the README as home page, the vignettes as articles, the Python API from its
-# docstrings), from a temporary R library. Offline: this machine reaches no CRAN, which pkgdown would ask.
+# docstrings), from a temporary R library. pkgdown.internet = FALSE: the build asks no server (CRAN) for anything.
 site: setup
 	lib=$$(mktemp -d); log=$$(mktemp); \
 	R CMD INSTALL --clean --no-test-load --library="$$lib" . > "$$log" 2>&1 || { cat "$$log"; exit 1; }; \

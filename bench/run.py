@@ -1,6 +1,6 @@
 """make bench: xortorch's performance goals, each as a ratio measured side by side.
 
-This machine is shared and noisy, so every comparison interleaves its
+A machine may be shared and noisy, so every comparison interleaves its
 contenders in one process and reports medians; absolute times are context.
 Writes ``latest.json`` and ``latest.md`` to ``--out`` and refreshes the table
 in vignettes/articles/performance.Rmd between the ``bench:start``/``bench:end`` markers.

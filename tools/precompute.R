@@ -31,7 +31,7 @@ for (name in names) {
     knitr::knit(copy, output = target, envir = new.env(), quiet = TRUE)
   })
   digest <- unname(tools::md5sum(source))
-  # Paths in outputs name a checkout as a user's would be named, not this machine's folders.
+  # Paths in outputs name a checkout as a user's would be named, not the folder it was knitted in.
   lines <- gsub(root, "~/xortorch", readLines(target), fixed = TRUE)
   end <- which(lines == "---")[2]
   stamp <- sprintf("<!-- Precomputed by `make vignettes` from vignettes-src/%s.Rmd (md5 %s): edit that file. -->",
