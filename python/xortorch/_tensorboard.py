@@ -86,9 +86,10 @@ class Logger:
         return self.X.shape[1] == 2 and epoch % self.log_every == 0
 
     def __call__(
-        self, epoch: int, train_loss: float, valid_loss: float | None, weights: dict[str, np.ndarray] | None
+        self, epoch: int, epoch_loss: float, valid_loss: float | None, weights: dict[str, np.ndarray] | None
     ) -> None:
-        """Log this call's ``epoch`` (counting from 1); ``weights``, on raw inputs, on the epochs it draws."""
+        """Log this call's ``epoch`` (counting from 1) and ``epoch_loss``, the mean of its batch losses as the tutorial
+        computes it; ``weights``, on raw inputs, on the epochs it draws."""
         if weights is not None:
             from ._plot import plot_decision_boundary
 
@@ -97,7 +98,7 @@ class Logger:
             fig.set_dpi(FIGURE_WIDTH / fig.get_figwidth())  # the tutorial's 500 dpi on a 4-inch figure
             self.writer.add_figure("predictions", fig, global_step=self.epochs_before + epoch)  # closes it
         epoch += self.epochs_before
-        self.writer.add_scalar("training_loss", train_loss, global_step=epoch)
+        self.writer.add_scalar("training_loss", epoch_loss, global_step=epoch)
         if valid_loss is not None:
             self.writer.add_scalar("validation_loss", valid_loss, global_step=epoch)
 
