@@ -164,14 +164,19 @@ if __name__ == "__main__":
                       dashboard_address=None, silence_logs=40) as cluster, Client(cluster) as client:
         executor = client.get_executor()
         xt.sweep(X, y, lr=[0.1], seeds=[1], epochs=5, executor=executor)  # warm
-        threading.Timer(2.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
-        started = time.monotonic()
+        sent = []  # when the signal went: the timer may fire a hair before 2 s after any clock read here
+
+        def interrupt():
+            sent.append(time.monotonic())
+            os.kill(os.getpid(), signal.SIGINT)
+
+        threading.Timer(2.0, interrupt).start()
         try:
             # 80 one-model chunks of about 1 s each: still running at 2 s on any machine.
             xt.sweep(X, y, lr=[0.1, 0.5], seeds=range(40), epochs=10000, executor=executor, chunk_size=1)
             print("not interrupted")
         except KeyboardInterrupt:
-            back = time.monotonic() - started - 2.0
+            back = time.monotonic() - sent[0]
             deadline = time.monotonic() + 5  # the chunks already running finish; the rest never start
             while any(client.processing().values()) and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -189,9 +194,9 @@ def test_ctrl_c_cancels_the_outstanding_chunks_and_leaves_the_cluster_usable(tmp
     script = tmp_path / "ctrl_c.py"
     script.write_text(CTRL_C)
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
-    found = re.search(r"interrupted back=([\d.]+) idle=(\w+) usable=(\w+)", out.stdout)
+    found = re.search(r"interrupted back=(-?[\d.]+) idle=(\w+) usable=(\w+)", out.stdout)
     assert found, out.stdout + out.stderr[-2000:]
-    assert float(found[1]) < 2.0 and found[2] == "True" and found[3] == "True", found[0]
+    assert 0 <= float(found[1]) < 2.0 and found[2] == "True" and found[3] == "True", found[0]
 
 
 def test_a_grid_of_sizes_schedules_and_decays_gives_train_s_models_here_and_on_an_executor(data):
