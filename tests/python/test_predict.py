@@ -222,7 +222,7 @@ def test_huge_grids_fail_before_allocating(model):
         start = time.perf_counter()
         with pytest.raises(ValueError, match=pattern):
             xt.predict_grid(model, **kwargs)
-        assert time.perf_counter() - start < 0.1
+        assert time.perf_counter() - start < 1  # a busy machine may pause us; building the grid takes far longer
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # kB: nothing large was built
 
 
