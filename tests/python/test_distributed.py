@@ -86,6 +86,43 @@ def test_a_worker_with_another_xortorch_is_named_before_any_training(data, clien
         xt.sweep(*data, **GRID, executor=client.get_executor())
 
 
+def test_a_worker_without_xortorch_is_named_before_any_training(data, client, tmp_path):
+    # A real worker process whose Python has every package of this one except xortorch joins the cluster.
+    import re
+    import subprocess
+    import sys
+    import sysconfig
+
+    site = tmp_path / "site"
+    site.mkdir()
+    packages = sysconfig.get_paths()["purelib"]
+    for name in os.listdir(packages):
+        if "xortorch" not in name:
+            (site / name).symlink_to(os.path.join(packages, name))
+    before = set(client.scheduler_info()["workers"])
+    address = client.scheduler.address
+    worker = subprocess.Popen(
+        [sys.executable, "-S", "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard"],
+        env={**os.environ, "PYTHONPATH": str(site)},
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client.wait_for_workers(len(before) + 1, timeout=60)
+        (joined,) = set(client.scheduler_info()["workers"]) - before
+        named = rf"^Dask worker {re.escape(joined)} cannot run xortorch: PackageNotFoundError: .* Install xortorch "
+        named += rf"{re.escape(xt.__version__)} there\.$"
+        with pytest.raises(RuntimeError, match=named):
+            xt.sweep(*data, **GRID, executor=client.get_executor())
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    deadline = time.monotonic() + 30  # the next tests count on the fixture's two workers
+    while len(client.scheduler_info()["workers"]) > len(before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_what_an_executor_cannot_do_is_refused_by_name(data):
     with pytest.raises(TypeError, match=r"^`executor` must be a concurrent\.futures\.Executor"):
         xt.sweep(*data, **GRID, executor="dask")
