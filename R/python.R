@@ -154,8 +154,9 @@ check_python_stack <- function() {
   check_package_versions(reticulate::py_eval("__import__('xortorch').__version__"))
 }
 
-# The module, after the first call has picked and checked the Python.
-xt <- function() {
+# The module, after the first call has picked and checked the Python. With `convert = FALSE`, its functions
+# return Python objects, for results that go back to Python before R reads them.
+xt <- function(convert = TRUE) {
   if (is.null(.state$module)) {
     use_xortorch_python()
     start_python()
@@ -163,7 +164,7 @@ xt <- function() {
     .state$module <- reticulate::import("xortorch")
     clean_children_library_path()
   }
-  .state$module
+  if (convert) .state$module else reticulate::import("xortorch", convert = FALSE)
 }
 
 # Processes that Python starts from R (Dask or multiprocessing workers, TensorBoard) inherit R's LD_LIBRARY_PATH,

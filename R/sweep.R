@@ -83,7 +83,7 @@ xor_sweep <- function(formula = label ~ x1 + x2, data = xor_data(2500), lr = c(0
   # On an executor the epochs run elsewhere: no per-epoch callback to draw R's bar from.
   res <- with_progress(progress && one_group, epochs[[1]], function(callback) {
     py_args <- data_to_py(td$X, td$y, td$weights)
-    py_call(xt()$sweep(
+    py_call(xt(convert = FALSE)$sweep(
       py_args$X, py_args$y, lr = as.list(as.numeric(lr)), seeds = lapply(seeds, int_to_py), hidden = hidden,
       batch_size = batch_size, epochs = epochs, device = device, scale = scale, callback = callback,
       sample_weight = py_args$weights, weight_decay = weight_decay, executor = executor,
@@ -122,8 +122,9 @@ check_seeds <- function(seeds) {
 }
 
 # sweep()'s columns as a data frame: the loss curves as a matrix column, the
-# models as a list column of xor_models.
-sweep_from_py <- function(res, spec, config) {
+# models, each as Python's sweep_model() gives it, as a list column of xor_models.
+sweep_from_py <- function(py_result, spec, config) {
+  res <- reticulate::py_to_r(py_result)
   out <- data.frame(lr = as.vector(res$lr), seed = as.vector(res$seed),
                     final_loss = as.vector(res$final_loss), accuracy = as.vector(res$accuracy),
                     diverged = as.vector(res$diverged), converged = as.vector(res$converged),
@@ -131,23 +132,13 @@ sweep_from_py <- function(res, spec, config) {
                     epochs = as.integer(res$epochs), weight_decay = as.vector(res$weight_decay))
   out$accuracy[is.nan(out$accuracy)] <- NA
   out$loss <- matrix(res$loss, nrow = nrow(out))  # NaN past a model's own epochs
-  state <- res$state
-  train_loss <- as.vector(res$train_loss)
-  run <- if (is.null(res$epochs_run)) out$epochs else as.integer(res$epochs_run)
   if (!is.null(res$valid_loss)) out$best_epoch <- as.integer(res$best_epoch)
+  sweep_model <- xt(convert = FALSE)$sweep_model
   out$model <- lapply(seq_len(nrow(out)), function(i) {
-    one <- lapply(state[param_names], slice_first, i = i)
-    epochs <- seq_len(run[i])
-    model_from_py(c(list(
-      state = unpad(one, out$hidden[i]), loss = out$loss[i, epochs], device = res$device %||% "cpu",
-      seconds = res$seconds,
-      config = c(as.list(out[i, c("lr", "seed", "hidden", "batch_size", "epochs", "weight_decay")]), config),
-      converged = out$converged[i], null_loss = res$null_loss, train_loss = train_loss[i],
-      train_accuracy = out$accuracy[i], scaling = res$scaling, ranges = res$ranges
-    ), if (!is.null(res$valid_loss)) list(
-      valid_loss = res$valid_loss[i, epochs], valid_accuracy = res$valid_accuracy[i, epochs],
-      best_epoch = out$best_epoch[i], stopped_by = if (run[i] < out$epochs[i]) "early stopping" else "epochs"
-    )), spec)
+    one <- reticulate::py_to_r(sweep_model(py_result, i - 1L))
+    one$config <- c(one$config, config)
+    one$train_accuracy <- out$accuracy[i]  # NA, as in the table, for a model that diverged
+    model_from_py(one, spec)
   })
   if (!is.null(res$valid_loss)) {
     # The validation loss of the weights each model holds.
@@ -156,20 +147,6 @@ sweep_from_py <- function(res, spec, config) {
   attr(out, "seconds") <- res$seconds
   class(out) <- c("xor_sweep", "data.frame")
   out
-}
-
-# A model's weights without the zero units that pad it to the sweep's largest hidden size.
-unpad <- function(state, hidden) {
-  state[["linear1.weight"]] <- state[["linear1.weight"]][seq_len(hidden), , drop = FALSE]
-  state[["linear1.bias"]] <- state[["linear1.bias"]][seq_len(hidden)]
-  state[["linear2.weight"]] <- state[["linear2.weight"]][seq_len(hidden)]
-  state
-}
-
-# Model i of an (M, ...) array: element (i, k) sits at i + M (k - 1) in R's column-major order.
-slice_first <- function(w, i) {
-  d <- dim(w)
-  array(w[i + d[1] * (seq_len(prod(d[-1])) - 1)], d[-1])
 }
 
 #' One model out of a sweep
