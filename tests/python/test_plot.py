@@ -147,7 +147,9 @@ def test_progress_in_a_notebook_is_one_line_redrawn_in_place():
     from conftest import need
 
     need(importlib.util.find_spec("nbclient") is not None, "nbclient (the development environment has it)")
-    (cell,) = run_notebook(["import xortorch as xt\nm = xt.train(*xt.make_data(500, seed=1), progress=True)"])
+    # Seeded: about one unseeded fit in fifty of these 500 points learns nothing, and its FitWarning
+    # (rightly printed in the cell) is a second line of output.
+    (cell,) = run_notebook(["import xortorch as xt\nm = xt.train(*xt.make_data(500, seed=1), seed=1, progress=True)"])
     text = "".join(o["text"] for o in cell.outputs if o["output_type"] == "stream")
     shown = [line.rsplit("\r", 1)[-1] for line in text.split("\n") if line.rsplit("\r", 1)[-1].strip()]
     assert len(shown) == 1 and "100/100" in shown[0], text
